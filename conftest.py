@@ -1,0 +1,105 @@
+"""Shared pytest fixtures: personas built once per test database, a scoped client per persona, browser setup."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from minzheng.core.testing.personas import ensure_personas
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(settings: Any) -> None:
+    """Tests read Chinese messages unless they switch language themselves, whatever LANGUAGE the machine has."""
+    settings.LANGUAGE_CODE = "zh-hans"
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    # Built once, committed outside the per-test transactions, so every test sees them without paying for argon2.
+    with django_db_blocker.unblock():
+        ensure_personas()
+
+
+@pytest.fixture
+def personas(db: None) -> dict[str, Any]:
+    return ensure_personas()
+
+
+@pytest.fixture
+def client_for(personas: dict[str, Any]) -> Any:
+    def make(key: str) -> Client:
+        client = Client()
+        if key != "anonymous":
+            client.force_login(personas[key])
+        return client
+
+    return make
+
+
+def _browser_available() -> tuple[bool, str]:
+    if not os.path.exists("/usr/bin/chromium"):
+        return False, "Debian's chromium is not installed (/usr/bin/chromium); apt-get install chromium"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False, "the playwright package is not installed (./run test installs it)"
+    return True, ""
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    ok, reason = _browser_available()
+    if not ok:
+        if os.environ.get("MINZHENG_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests are required here (MINZHENG_REQUIRE_BROWSER=1) but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> str:
+    path = os.path.join(settings.BASE_DIR, "test-artifacts")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def pytest_report_header(config: Any) -> str:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    chromium = (
+        "yes"
+        if shutil.which("chromium") or os.path.exists("/usr/bin/chromium")
+        else "no (browser tests skip)"
+    )
+    return f"minzheng: database={engine}; chromium={chromium}"

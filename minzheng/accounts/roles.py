@@ -1,0 +1,51 @@
+"""Roles, the region level each role works at, and what each role may do."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", _("县级管理员")
+    COUNTY_APPROVER = "county_approver", _("县级审批人员")
+    TOWNSHIP_HEAD = "township_head", _("乡镇分管领导")
+    TOWNSHIP_CLERK = "township_clerk", _("乡镇民政助理")
+    VILLAGE_OFFICER = "village_officer", _("村级信息员")
+    AUDITOR = "auditor", _("审计监督人员")
+
+
+#: the region level a user of each role is attached to (their scope)
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.COUNTY_ADMIN: ("county",),
+    Role.COUNTY_APPROVER: ("county",),
+    Role.TOWNSHIP_HEAD: ("township",),
+    Role.TOWNSHIP_CLERK: ("township",),
+    Role.VILLAGE_OFFICER: ("village",),
+    Role.AUDITOR: ("county", "township"),
+}
+
+
+class Capability(models.TextChoices):
+    VIEW_REGIONS = "view_regions", _("查看行政区划")
+    IMPORT_REGIONS = "import_regions", _("导入行政区划")
+    MANAGE_USERS = "manage_users", _("管理用户")
+    VIEW_AUDIT = "view_audit", _("查看审计日志")
+    VIEW_CALENDAR = "view_calendar", _("查看工作日历")
+    EDIT_CALENDAR = "edit_calendar", _("维护节假日")
+
+
+ALL_ROLES = frozenset(Role.values)
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Capability.VIEW_REGIONS: ALL_ROLES,
+    Capability.IMPORT_REGIONS: frozenset({Role.COUNTY_ADMIN}),
+    Capability.MANAGE_USERS: frozenset({Role.COUNTY_ADMIN}),
+    Capability.VIEW_AUDIT: frozenset({Role.AUDITOR, Role.COUNTY_ADMIN}),
+    Capability.VIEW_CALENDAR: ALL_ROLES,
+    Capability.EDIT_CALENDAR: frozenset({Role.COUNTY_ADMIN}),
+}
+
+
+def role_can(role: str, capability: str) -> bool:
+    return role in CAPABILITIES.get(capability, frozenset())

@@ -1,0 +1,195 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from minzheng.audit.events import EVENT_LABELS
+from minzheng.audit.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _normalise(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Round-trip through JSON so what we hash is exactly what the database stores and returns."""
+    if values is None:
+        return None
+    result: dict[str, Any] = json.loads(json.dumps(values, default=_json_default, ensure_ascii=False))
+    return result
+
+
+def compute_hash(*, prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+    payload = json.dumps(
+        {"prev": prev_hash, "seq": seq, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hash_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "region": event.region_id,
+        "event_code": event.event_code,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+        "target_repr": event.target_repr,
+        "old": event.old_values,
+        "new": event.new_values,
+        "ip": event.ip_address,
+    }
+
+
+@dataclass
+class EventSpec:
+    """One event to append: what happened, to what, by whom, where."""
+
+    event_code: str
+    actor: Any = None
+    region_code: str | None = None
+    target: models.Model | None = None
+    target_type: str = ""
+    target_id: str = ""
+    target_repr: str = ""
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    ip_address: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _build(spec: EventSpec, *, seq: int, prev_hash: str, now: datetime) -> AuditEvent:
+    if spec.event_code not in EVENT_LABELS:
+        raise ValueError(f"unknown audit event code {spec.event_code!r}: define it in audit/events.py first")
+    target_type, target_id, target_repr = spec.target_type, spec.target_id, spec.target_repr
+    if spec.target is not None:
+        target_type = target_type or spec.target._meta.label_lower
+        target_id = target_id or str(spec.target.pk)
+        target_repr = target_repr or str(spec.target)[:200]
+    actor = spec.actor if getattr(spec.actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=now,
+        actor=actor,
+        actor_name=(getattr(actor, "username", "") if actor else "")[:150],
+        region_id=spec.region_code or None,
+        event_code=spec.event_code,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr,
+        old_values=_normalise(spec.old),
+        new_values=_normalise(spec.new),
+        ip_address=spec.ip_address,
+        prev_hash=prev_hash,
+    )
+    event.hash = compute_hash(prev_hash=prev_hash, seq=seq, fields=_hash_fields(event))
+    return event
+
+
+def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None) -> list[AuditEvent]:
+    """Append events in the caller's transaction (one lock on the chain head for the whole batch)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction of the change they record")
+    now = now or timezone.now()
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    events: list[AuditEvent] = []
+    seq, prev = head.last_seq, head.last_hash
+    for spec in specs:
+        seq += 1
+        event = _build(spec, seq=seq, prev_hash=prev, now=now)
+        prev = event.hash
+        events.append(event)
+    if not events:
+        return events
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return events
+
+
+def audit_record(
+    *,
+    event_code: str,
+    actor: Any = None,
+    region_code: str | None = None,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    now: datetime | None = None,
+) -> AuditEvent:
+    """Append one event in the caller's transaction."""
+    spec = EventSpec(
+        event_code=event_code,
+        actor=actor,
+        region_code=region_code,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr,
+        old=old,
+        new=new,
+        ip_address=ip_address,
+    )
+    return audit_record_many(specs=[spec], now=now)[0]
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+
+def _iter_events(chunk: int = 2000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:chunk])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq
+
+
+def audit_verify() -> VerifyResult:
+    """Walk the chain from the start; report the first event whose hash or link does not hold."""
+    prev, expected_seq, checked = GENESIS, 1, 0
+    for event in _iter_events():
+        if event.seq != expected_seq:
+            return VerifyResult(False, checked, expected_seq, f"missing event #{expected_seq}")
+        if event.prev_hash != prev:
+            return VerifyResult(
+                False, checked, event.seq, f"event #{event.seq} does not link to #{event.seq - 1}"
+            )
+        recomputed = compute_hash(prev_hash=prev, seq=event.seq, fields=_hash_fields(event))
+        if recomputed != event.hash:
+            return VerifyResult(False, checked, event.seq, f"event #{event.seq} was altered (hash mismatch)")
+        prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != checked or head.last_hash != prev):
+        return VerifyResult(
+            False, checked, checked + 1, "the chain ends before its recorded head (events removed)"
+        )
+    return VerifyResult(True, checked)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "minzheng.core"
+    label = "core"
+    verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from minzheng.accounts.roles import Capability
+        from minzheng.core.navigation import Section, register_section
+
+        register_section(
+            Section(
+                key="calendar",
+                label=_("工作日历"),
+                url_name="core:calendar",
+                capability=Capability.VIEW_CALENDAR,
+                order=80,
+            )
+        )

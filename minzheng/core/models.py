@@ -1,0 +1,55 @@
+"""The working-day calendar's data: which years are known, and the days that differ from a plain week."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarSource(models.TextChoices):
+    SEED = "seed", _("chinese-calendar 软件包")
+    ADMIN = "admin", _("管理员录入")
+
+
+class CalendarYear(models.Model):
+    """A year whose State Council holiday notice is on file. Deadlines in other years are refused."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    notice = models.CharField(_("依据文件"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=10, choices=CalendarSource.choices)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("日历年度")
+        verbose_name_plural = _("日历年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日(休)")
+    WORKDAY = "workday", _("调休工作日(班)")
+
+
+class CalendarDay(models.Model):
+    """A day that differs from Monday-to-Friday: a holiday on a weekday or a make-up workday on a weekend.
+
+    Holidays that fall on a weekend are stored too (so the calendar page can show the whole festival).
+    """
+
+    date = models.DateField(_("日期"), primary_key=True)
+    year = models.ForeignKey(
+        CalendarYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="days"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -1,0 +1,63 @@
+"""The navigation by duty, and the 待办 (my tasks) area that later modules fill.
+
+A module adds a section with `register_section` and a to-do source with `register_todo_source`. Sections show only
+to roles that may use them, so there are no dead links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str | Promise
+    url_name: str
+    capability: str
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    title: str
+    url: str
+    due: Any = None  # a date, for sorting: most urgent first
+    detail: str = ""
+
+
+SECTIONS: list[Section] = []
+TODO_SOURCES: list[Callable[[Any], list[TodoItem]]] = []
+
+
+def register_section(section: Section) -> None:
+    if all(s.key != section.key for s in SECTIONS):
+        SECTIONS.append(section)
+        SECTIONS.sort(key=lambda s: s.order)
+
+
+def register_todo_source(source: Callable[[Any], list[TodoItem]]) -> None:
+    if source not in TODO_SOURCES:
+        TODO_SOURCES.append(source)
+
+
+def sections_for(user: Any) -> list[Section]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [s for s in SECTIONS if user.can(s.capability)]
+
+
+def todos_for(user: Any) -> list[TodoItem]:
+    items: list[TodoItem] = []
+    for source in TODO_SOURCES:
+        items.extend(source(user))
+    return sorted(items, key=lambda item: (item.due is None, item.due or 0))

@@ -1,0 +1,16 @@
+from minzheng.accounts.roles import Capability
+from minzheng.core.testing.matrix import PUBLIC, RouteCase, register
+
+register(
+    RouteCase("core:home", PUBLIC),
+    RouteCase("core:healthz", PUBLIC),
+    RouteCase("core:calendar", Capability.VIEW_CALENDAR),
+    RouteCase(
+        "core:calendar_year_add",
+        Capability.EDIT_CALENDAR,
+        method="POST",
+        data=lambda p: {"year": 2031, "notice": "国办发明电〔2030〕1号"},
+        ok_status=(302,),
+    ),
+    RouteCase("core:calendar_year", Capability.VIEW_CALENDAR, extra_kwargs={"year": 2025}),
+)

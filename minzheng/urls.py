@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from minzheng.regions.urls import api_urlpatterns as regions_api
+
+handler403 = "minzheng.core.views.permission_denied"
+handler404 = "minzheng.core.views.not_found"
+
+urlpatterns = [
+    path("", include("minzheng.core.urls")),
+    path("accounts/", include("minzheng.accounts.urls")),
+    path("regions/", include("minzheng.regions.urls")),
+    path("audit/", include("minzheng.audit.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include((regions_api, "regions"), namespace="api_regions")),
+]
