@@ -132,8 +132,9 @@ def login_attempt(*, request: HttpRequest, username: str, password: str, now: da
             % {"minutes": settings.MINZHENG_LOCKOUT_WINDOW_MINUTES}
         )
     user = authenticate(request, username=username, password=password)
-    with transaction.atomic():
-        if user is None or not isinstance(user, User):
+    if user is None or not isinstance(user, User):
+        # Committed before raising: the failure must count towards the lockout.
+        with transaction.atomic():
             LoginFailure.objects.create(username=username[:150], ip_address=ip, created_at=now)
             audit_record(
                 event_code=events.AUTH_LOGIN_FAILED,
@@ -143,7 +144,8 @@ def login_attempt(*, request: HttpRequest, username: str, password: str, now: da
                 ip_address=ip,
                 now=now,
             )
-            raise InvalidCredentials(_("用户名或密码不正确。"))
+        raise InvalidCredentials(_("用户名或密码不正确。"))
+    with transaction.atomic():
         LoginFailure.objects.filter(username__iexact=username).delete()
         audit_record(
             event_code=events.AUTH_LOGIN,

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--role", required=True, help=", ".join(Role.values))
         parser.add_argument("--region", required=True, help=_("管辖区域代码,如 510521103"))
         parser.add_argument("--full-name", default="")
         parser.add_argument("--phone", default="")

@@ -1,0 +1,115 @@
+"""Login: argon2, lockout per account and per address, idle expiry, audit of every outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from minzheng.accounts.models import LoginFailure
+from minzheng.audit.models import AuditEvent
+from minzheng.core.testing.personas import PASSWORD
+
+
+def _login(client: Client, username: str, password: str, ip: str = "10.9.8.7") -> Any:
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def test_passwords_are_hashed_with_argon2(personas: dict[str, Any]) -> None:
+    assert personas["township_a_clerk"].password.startswith("argon2")
+
+
+def test_good_login_lands_on_the_home_page_and_is_audited(personas: dict[str, Any]) -> None:
+    client = Client()
+    response = _login(client, "township_a_clerk", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("core:home")
+    body = client.get(reverse("core:home")).content.decode()
+    assert "我的待办" in body and "得胜镇" in body and "乡镇民政助理" in body
+    assert AuditEvent.objects.filter(event_code="auth.login", actor=personas["township_a_clerk"]).exists()
+
+
+def test_wrong_password_is_explained_without_saying_which_part(personas: dict[str, Any]) -> None:
+    response = _login(Client(), "township_a_clerk", "wrong-password")
+    assert response.status_code == 400
+    assert "用户名或密码不正确" in response.content.decode()
+    response = _login(Client(), "nobody-like-this", "wrong-password")
+    assert "用户名或密码不正确" in response.content.decode()
+    assert AuditEvent.objects.filter(event_code="auth.login_failed").count() == 2
+
+
+def test_account_locks_after_repeated_failures_even_with_the_right_password(personas: dict[str, Any]) -> None:
+    for i in range(settings.MINZHENG_LOCKOUT_MAX_PER_USER):
+        _login(Client(), "village_a1_officer", "wrong-password", ip=f"10.0.0.{i}")
+    response = _login(Client(), "village_a1_officer", PASSWORD, ip="10.0.1.1")
+    assert response.status_code == 429
+    assert "已暂时锁定" in response.content.decode()
+    assert AuditEvent.objects.filter(event_code="auth.locked_out").exists()
+    # Other accounts are not affected.
+    assert _login(Client(), "village_a2_officer", PASSWORD, ip="10.0.1.1").status_code == 302
+
+
+def test_lock_lifts_after_the_window(personas: dict[str, Any]) -> None:
+    long_ago = timezone.now() - timedelta(minutes=settings.MINZHENG_LOCKOUT_WINDOW_MINUTES + 1)
+    LoginFailure.objects.bulk_create(
+        [
+            LoginFailure(username="village_a1_officer", ip_address="10.0.0.1", created_at=long_ago)
+            for _ in range(10)
+        ]
+    )
+    assert _login(Client(), "village_a1_officer", PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_accounts_is_locked(personas: dict[str, Any], settings: Any) -> None:
+    settings.MINZHENG_LOCKOUT_MAX_PER_IP = 3
+    for name in ("a", "b", "c"):
+        _login(Client(), name, "wrong-password", ip="10.1.1.1")
+    assert _login(Client(), "township_b_clerk", PASSWORD, ip="10.1.1.1").status_code == 429
+    assert _login(Client(), "township_b_clerk", PASSWORD, ip="10.1.1.2").status_code == 302
+
+
+def test_idle_session_expires(personas: dict[str, Any]) -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    client = Client()
+    assert _login(client, "township_a_clerk", PASSWORD).status_code == 302
+    assert client.get(reverse("regions:index")).status_code == 200
+    # 31 minutes without a request: the stored session has passed its expiry.
+    Session.objects.update(expire_date=timezone.now() - timedelta(minutes=1))
+    response = client.get(reverse("regions:index"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+def test_each_request_renews_the_idle_timer(personas: dict[str, Any]) -> None:
+    client = Client()
+    _login(client, "township_a_clerk", PASSWORD)
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=1))
+    client.get(reverse("regions:index"))
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert session.expire_date > timezone.now() + timedelta(minutes=29)
+
+
+def test_logout_needs_post_and_csrf(personas: dict[str, Any]) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["township_a_clerk"])
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 403  # no CSRF token
+
+
+def test_open_redirects_are_refused(personas: dict[str, Any]) -> None:
+    response = Client().post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": "township_a_clerk", "password": PASSWORD},
+    )
+    assert response["Location"] == reverse("core:home")
+
+
+@pytest.mark.parametrize("flag", ["SESSION_COOKIE_HTTPONLY"])
+def test_cookie_flags(flag: str) -> None:
+    assert getattr(settings, flag) is True
