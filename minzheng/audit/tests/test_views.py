@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from minzheng.audit import events
@@ -79,7 +79,9 @@ def test_township_auditor_scope_is_the_data_layers(personas: dict[str, Any]) -> 
     assert not visible.filter(region_id=VILLAGE_B1).exists()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_verify_runs_as_a_background_task(personas: dict[str, Any], client_for: Any) -> None:
+    # Transactional: the worker closes its database connection after a batch, as it would in production.
     _events(VILLAGE_A1, 2)
     client = client_for("auditor")
     response = client.post(reverse("audit:verify_start"))
