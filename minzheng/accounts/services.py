@@ -54,14 +54,14 @@ def user_create(
     errors: dict[str, list[str]] = {}
     if role not in Role.values:
         errors["role"] = [
-            _("未知角色 %(role)s;可选:%(roles)s") % {"role": role, "roles": ", ".join(Role.values)}
+            _("未知角色 %(role)s；可选：%(roles)s") % {"role": role, "roles": ", ".join(Role.values)}
         ]
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         errors["region"] = [_("区划代码 %(code)s 不存在") % {"code": region_code}]
     elif role in ROLE_LEVELS and region.level not in ROLE_LEVELS[role]:
         errors["region"] = [
-            _("%(role)s 应属于%(levels)s区划,而 %(code)s 是%(level)s")
+            _("%(role)s 应属于%(levels)s区划，而 %(code)s 是%(level)s")
             % {
                 "role": Role(role).label,
                 "levels": "/".join(str(Level(lv).label) for lv in ROLE_LEVELS[role]),
@@ -128,7 +128,7 @@ def login_attempt(*, request: HttpRequest, username: str, password: str, now: da
                 now=now,
             )
         raise LockedOut(
-            _("登录失败次数过多,已暂时锁定。请 %(minutes)s 分钟后再试,或联系县级管理员。")
+            _("登录失败次数过多，已暂时锁定。请 %(minutes)s 分钟后再试，或联系县级管理员。")
             % {"minutes": settings.MINZHENG_LOCKOUT_WINDOW_MINUTES}
         )
     user = authenticate(request, username=username, password=password)

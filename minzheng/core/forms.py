@@ -16,14 +16,16 @@ class CalendarYearForm(forms.Form):
     notice = forms.CharField(
         label=_("依据文件"),
         max_length=200,
-        help_text=_("如:国办发明电〔2026〕X号 国务院办公厅关于2027年部分节假日安排的通知"),
+        help_text=_("如：国办发明电〔2026〕X号 国务院办公厅关于2027年部分节假日安排的通知"),
     )
 
 
 class CalendarDayForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices)
-    name = forms.CharField(label=_("名称"), max_length=50, required=False, help_text=_("如:春节、国庆节调休"))
+    name = forms.CharField(
+        label=_("名称"), max_length=50, required=False, help_text=_("如：春节、国庆节调休")
+    )
 
 
 class CalendarDayRemoveForm(forms.Form):

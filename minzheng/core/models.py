@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CalendarSource(models.TextChoices):
-    SEED = "seed", _("chinese-calendar 软件包")
+    SEED = "seed", _("系统预置")
     ADMIN = "admin", _("管理员录入")
 
 

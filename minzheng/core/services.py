@@ -60,14 +60,14 @@ def calendar_day_set(*, actor: Any, day: date, kind: str, name: str) -> Calendar
         )
     if kind == DayKind.WORKDAY and day.weekday() < 5:
         raise ValidationFailed(
-            _("%(date)s 本来就是工作日,无需设为调休工作日。") % {"date": day.isoformat()},
+            _("%(date)s 本来就是工作日，无需设为调休工作日。") % {"date": day.isoformat()},
             fields={"date": [_("不是周末。")]},
         )
     with transaction.atomic():
         cal_year = CalendarYear.objects.filter(year=day.year).first()
         if cal_year is None:
             raise ValidationFailed(
-                _("请先新增 %(year)s 年度(填写放假通知文号),再录入具体日期。") % {"year": day.year},
+                _("请先新增 %(year)s 年度(填写放假通知文号)，再录入具体日期。") % {"year": day.year},
                 fields={"date": [_("年度尚未录入。")]},
             )
         existing = CalendarDay.objects.select_for_update().filter(date=day).first()
@@ -91,7 +91,7 @@ def calendar_day_remove(*, actor: Any, day: date) -> None:
     with transaction.atomic():
         obj = CalendarDay.objects.select_for_update().filter(date=day).first()
         if obj is None:
-            raise ValidationFailed(_("%(date)s 没有特殊安排,无需删除。") % {"date": day.isoformat()})
+            raise ValidationFailed(_("%(date)s 没有特殊安排，无需删除。") % {"date": day.isoformat()})
         audit_record(
             event_code=events.CALENDAR_DAY_REMOVED,
             actor=actor,

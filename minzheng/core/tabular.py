@@ -37,7 +37,7 @@ def _decode_csv(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed(_("无法识别文件编码:CSV 文件请使用 UTF-8 或 GB18030 编码。")) from exc
+        raise ValidationFailed(_("无法识别文件编码：CSV 文件请使用 UTF-8 或 GB18030 编码。")) from exc
 
 
 def read_rows(source: BinaryIO | Path | bytes, *, filename: str = "") -> Iterator[tuple[int, list[str]]]:
@@ -56,12 +56,12 @@ def read_rows(source: BinaryIO | Path | bytes, *, filename: str = "") -> Iterato
             workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
             sheet = workbook.get_sheet_by_index(0)
         except Exception as exc:  # calamine raises several error types for damaged files
-            raise ValidationFailed(_("无法读取 Excel 文件:%(error)s") % {"error": exc}) from exc
+            raise ValidationFailed(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from exc
         for index, row in enumerate(sheet.iter_rows(), start=1):
             yield index, [cell_text(value) for value in row]
         return
     if filename.lower().endswith((".xls", ".xlsx")) or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise ValidationFailed(_("文件不是有效的 .xlsx 工作簿;旧版 .xls 请在 Excel 中另存为 .xlsx 或 CSV。"))
+        raise ValidationFailed(_("文件不是有效的 .xlsx 工作簿；旧版 .xls 请在 Excel 中另存为 .xlsx 或 CSV。"))
     text = _decode_csv(data)
     for index, csv_row in enumerate(csv.reader(io.StringIO(text)), start=1):
         yield index, [cell.strip() for cell in csv_row]

@@ -142,7 +142,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"code": "not_found", "message": _("找不到该记录,或不在您的管辖范围内。"), "fields": {}},
+            {"code": "not_found", "message": _("找不到该记录，或不在您的管辖范围内。"), "fields": {}},
             status=404,
         )
     return render(request, "404.html", status=404)

@@ -32,7 +32,7 @@ class WorkCalendar:
         if day.year not in self.years:
             raise CalendarDataMissing(
                 _(
-                    "%(year)s 年的节假日安排尚未录入,无法计算工作日。请县级管理员在“工作日历”中录入国务院办公厅当年的放假通知。"
+                    "%(year)s 年的节假日安排尚未录入，无法计算工作日。请县级管理员在“工作日历”中录入国务院办公厅当年的放假通知。"
                 )
                 % {"year": day.year},
                 details={"year": day.year},

@@ -1,4 +1,4 @@
-"""The demo county (泸县, 510521): its real division list and one user per role. Idempotent."""
+"""The demo county (泸县， 510521): its real division list and one user per role. Idempotent."""
 
 from __future__ import annotations
 

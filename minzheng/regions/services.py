@@ -52,7 +52,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return _("第 %(line)s 行 %(column)s「%(value)s」:%(message)s") % {
+        return _("第 %(line)s 行 %(column)s「%(value)s」：%(message)s") % {
             "line": self.line,
             "column": self.column,
             "value": self.value,
@@ -73,7 +73,7 @@ class RegionImportError(ValidationFailed):
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
-        summary = _("区划文件有 %(count)s 处错误,未导入任何数据。") % {"count": len(errors)}
+        summary = _("区划文件有 %(count)s 处错误，未导入任何数据。") % {"count": len(errors)}
         super().__init__(summary, details=[str(e) for e in errors])
 
 
@@ -99,7 +99,7 @@ def normalise_code(raw: str, level: str) -> str:
     if len(raw) == 12 and set(raw[digits:]) == {"0"}:
         return raw[:digits]
     raise ValueError(
-        _("%(level)s代码应为 %(digits)s 位,或后面补零的 12 位")
+        _("%(level)s代码应为 %(digits)s 位，或后面补零的 12 位")
         % {"level": Level(level).label, "digits": digits}
     )
 
@@ -131,7 +131,7 @@ def _parse(source: BinaryIO | Path | bytes, filename: str) -> tuple[list[_Row], 
                     1,
                     _("表头"),
                     ",".join(header_line[1]),
-                    _("缺少列:%(cols)s(需要 代码、名称、级别,可选 上级代码、城乡分类代码)")
+                    _("缺少列：%(cols)s(需要 代码、名称、级别，可选 上级代码、城乡分类代码)")
                     % {"cols": ", ".join(missing)},
                 )
             ]
@@ -225,7 +225,7 @@ def regions_import(*, actor: Any, source: BinaryIO | Path | bytes, filename: str
                         row.line,
                         _("上级代码"),
                         row.parent,
-                        _("上级区划 %(parent)s 既不在文件中,也不在系统中") % {"parent": row.parent},
+                        _("上级区划 %(parent)s 既不在文件中，也不在系统中") % {"parent": row.parent},
                     )
                 )
             current = existing.get(row.code)
@@ -235,7 +235,7 @@ def regions_import(*, actor: Any, source: BinaryIO | Path | bytes, filename: str
                         row.line,
                         _("级别"),
                         row.level,
-                        _("系统中该代码的级别是“%(level)s”,不能更改")
+                        _("系统中该代码的级别是“%(level)s”，不能更改")
                         % {"level": current.get_level_display()},
                     )
                 )

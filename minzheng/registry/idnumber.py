@@ -131,7 +131,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdCheck:
             errors=[
                 IdProblem(
                     "bad_length",
-                    _("长度应为 18 位(或旧版 15 位),实际为 %(length)s 位") % {"length": len(compact)},
+                    _("长度应为 18 位(或旧版 15 位)，实际为 %(length)s 位") % {"length": len(compact)},
                 ),
                 *_character_errors(compact),
             ],
@@ -183,7 +183,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdCheck:
             warnings.append(
                 IdProblem(
                     "implausible_birth_year",
-                    _("出生年份 %(year)s 早于 1900 年,请核对证件") % {"year": birth.year},
+                    _("出生年份 %(year)s 早于 1900 年，请核对证件") % {"year": birth.year},
                 )
             )
 
@@ -193,7 +193,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdCheck:
         errors.append(
             IdProblem(
                 "bad_check_character",
-                _("第 18 位校验码应为 %(expected)s,实际为 %(actual)s")
+                _("第 18 位校验码应为 %(expected)s，实际为 %(actual)s")
                 % {"expected": expected, "actual": number[17]},
             )
         )

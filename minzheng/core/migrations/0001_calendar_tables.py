@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 (
                     "source",
                     models.CharField(
-                        choices=[("seed", "chinese-calendar 软件包"), ("admin", "管理员录入")],
+                        choices=[("seed", "系统预置"), ("admin", "管理员录入")],
                         max_length=10,
                         verbose_name="来源",
                     ),

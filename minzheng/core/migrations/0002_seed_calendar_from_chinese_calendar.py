@@ -15,7 +15,7 @@ def seed(apps, schema_editor):
             CalendarYear(
                 year=y,
                 source="seed",
-                notice=f"国务院办公厅关于{y}年部分节假日安排的通知(chinese-calendar 1.11.0)",
+                notice=f"国务院办公厅关于{y}年部分节假日安排的通知",
             )
             for y in years
             if y not in existing

@@ -6,8 +6,10 @@ database and its personas are never touched (no live_server, no flush).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -94,10 +96,8 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
             server.kill()
             server.wait(timeout=5)
     # gunicorn runs in the session we started for serve; make sure nothing of ours outlives the test
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(server.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +138,15 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def phone(browser: Any, app_url: str) -> Iterator[Any]:
+def phone(app_url: str, browser: Any) -> Iterator[Any]:
+    # app_url first: in the PostgreSQL pass its skip wins before the browser fixture is even asked for
     context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, base_url=app_url
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        reduced_motion="reduce",  # Bootstrap skips its collapse/fade transitions: screenshots show the settled page
+        base_url=app_url,
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -184,24 +190,25 @@ def test_village_officer_shell_on_a_phone(phone: Any, app_url: str, artifacts_di
     expect(page.get_by_test_id("todo-list")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "browser-village-officer-home.png"), full_page=True)
 
-    # At phone width the menu (待办, sections, user menu) is folded behind the toggler.
+    # At phone width the menu (待办， sections, user menu) is folded behind the toggler.
     user_menu = page.get_by_test_id("user-menu")
     expect(user_menu).to_be_hidden()
     toggler = page.locator(".navbar-toggler")
     expect(toggler).to_be_visible()
     toggler.click()
+    expect(page.locator("#mainnav")).to_have_class(re.compile(r"\bshow\b"))
     expect(user_menu).to_be_visible()
     expect(page.locator("#mainnav").get_by_role("link", name="待办", exact=True)).to_be_visible()
     expect(user_menu).to_contain_text(OFFICER_NAME)
     expect(user_menu).to_contain_text(OFFICER_ROLE)
     expect(page.get_by_test_id("user-scope")).to_have_text(OFFICER_VILLAGE)
     user_menu.click()
-    expect(page.locator(".dropdown-menu")).to_contain_text(f"{OFFICER_VILLAGE_CODE}")
+    expect(page.locator(".dropdown-menu")).to_contain_text(OFFICER_VILLAGE_CODE)
     expect(page.locator(".dropdown-menu").get_by_role("button", name="退出登录")).to_be_visible()
     page.screenshot(path=os.path.join(artifacts_dir, "browser-village-officer-menu.png"), full_page=True)
     user_menu.click()  # close the dropdown again
 
-    # 行政区划: only their own village is the root.
+    # 行政区划： only their own village is the root.
     page.locator("#mainnav").get_by_role("link", name="行政区划", exact=True).click()
     page.wait_for_url("**/regions/")
     expect(page.get_by_test_id("region-name")).to_have_text(OFFICER_VILLAGE)

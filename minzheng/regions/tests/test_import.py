@@ -81,7 +81,7 @@ def test_bad_rows_change_nothing_and_are_listed_by_line(personas: dict[str, Any]
     assert set(lines) == {3, 4, 5, 6, 7, 8, 9}
     messages = " ".join(str(e) for e in excinfo.value.errors)
     assert "第 3 行" in messages and "代码只能包含数字" in messages and "与第 2 行重复" in messages
-    assert "上级区划 510521197 既不在文件中,也不在系统中" in messages
+    assert "上级区划 510521197 既不在文件中，也不在系统中" in messages
     assert list(Region.objects.values_list("code", "name")) == before
     assert AuditEvent.objects.count() == events_before
 

@@ -32,7 +32,7 @@ def test_valid_number_prints_birth_date_sex_and_age(capsys: pytest.CaptureFixtur
     # WE-14: born 1949-12-31, digit 17 = 2 -> female; on 2025-01-01: 2025 - 1949 - 1 = 75.
     status, out, err = run(capsys, "check", "11010519491231002X", "--today", TODAY)
     assert status == 0
-    assert out.splitlines() == ["11010519491231002X:有效", "  出生日期 1949-12-31,女,75 周岁"]
+    assert out.splitlines() == ["11010519491231002X:有效", "  出生日期 1949-12-31，女，75 周岁"]
     assert err == ""
 
 
@@ -42,8 +42,8 @@ def test_legacy_number_prints_its_18_digit_form(capsys: pytest.CaptureFixture[st
     assert status == 0
     assert out.splitlines() == [
         "110105491231002:有效",
-        "  旧版 15 位号码,18 位号码为 11010519491231002X",
-        "  出生日期 1949-12-31,女,75 周岁",
+        "  旧版 15 位号码，18 位号码为 11010519491231002X",
+        "  出生日期 1949-12-31，女，75 周岁",
     ]
 
 
@@ -51,8 +51,8 @@ def test_male_and_lower_case_x(capsys: pytest.CaptureFixture[str]) -> None:
     # 510521195703150032: digit 17 = 3 -> male; 2025 - 1957 - 1 (01-01 < 03-15) = 67.
     status, out, _err = run(capsys, "check", "510521195703150032", "44030619450715002x", "--today", TODAY)
     assert status == 0
-    assert "  出生日期 1957-03-15,男,67 周岁" in out.splitlines()
-    assert "  出生日期 1945-07-15,女,79 周岁" in out.splitlines()
+    assert "  出生日期 1957-03-15，男，67 周岁" in out.splitlines()
+    assert "  出生日期 1945-07-15，女，79 周岁" in out.splitlines()
 
 
 def test_invalid_number_prints_the_reason_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -62,11 +62,11 @@ def test_invalid_number_prints_the_reason_and_exits_1(capsys: pytest.CaptureFixt
     assert status == 1
     assert out.splitlines() == [
         "11010519491231002X:有效",
-        "  出生日期 1949-12-31,女,75 周岁",
+        "  出生日期 1949-12-31，女，75 周岁",
         "230307196304054513:无效",
-        "  第 18 位校验码应为 X,实际为 3",
+        "  第 18 位校验码应为 X，实际为 3",
         "11010A:无效",
-        "  长度应为 18 位(或旧版 15 位),实际为 6 位",
+        "  长度应为 18 位(或旧版 15 位)，实际为 6 位",
         "  第 6 位“A”应为数字或 X",
     ]
     assert "2 个号码无效(共 3 个)" in err
@@ -75,7 +75,7 @@ def test_invalid_number_prints_the_reason_and_exits_1(capsys: pytest.CaptureFixt
 def test_warning_is_shown_but_the_number_counts_as_valid(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _err = run(capsys, "check", "440524188001010014", "--today", TODAY)
     assert status == 0
-    assert out.splitlines()[-1] == "  提示:出生年份 1880 早于 1900 年,请核对证件"
+    assert out.splitlines()[-1] == "  提示：出生年份 1880 早于 1900 年，请核对证件"
 
 
 def test_json_prints_one_object_per_number(capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,7 +104,7 @@ def test_json_prints_one_object_per_number(capsys: pytest.CaptureFixture[str]) -
             "sex": None,
             "age": None,
             "upgraded_from_15": False,
-            "errors": [{"code": "bad_check_character", "message": "第 18 位校验码应为 X,实际为 1"}],
+            "errors": [{"code": "bad_check_character", "message": "第 18 位校验码应为 X，实际为 1"}],
             "warnings": [],
         },
     ]
@@ -117,7 +117,7 @@ def test_json_carries_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     assert line["valid"] is True
     assert line["age"] == 145  # 2025 - 1880 - 0: on 01-01 the birthday (01-01) is not still ahead
     assert line["warnings"] == [
-        {"code": "implausible_birth_year", "message": "出生年份 1880 早于 1900 年,请核对证件"}
+        {"code": "implausible_birth_year", "message": "出生年份 1880 早于 1900 年，请核对证件"}
     ]
 
 

@@ -117,7 +117,7 @@ def test_birth_before_1900_is_valid_with_a_warning() -> None:
     assert result.birth_date == date(1880, 1, 1)
     assert result.sex == "male"
     assert [w.code for w in result.warnings] == ["implausible_birth_year"]
-    assert result.warnings[0].message == "出生年份 1880 早于 1900 年,请核对证件"
+    assert result.warnings[0].message == "出生年份 1880 早于 1900 年，请核对证件"
 
 
 def test_lower_case_x_and_spaces_are_accepted_and_normalised() -> None:
@@ -169,30 +169,30 @@ def test_legacy_number_with_impossible_date_is_rejected() -> None:
 
 # input, [(code, message)] — the messages say exactly what is wrong.
 ERROR_CASES = [
-    ("1101051949123100X", [("bad_length", "长度应为 18 位(或旧版 15 位),实际为 17 位")]),
-    ("", [("bad_length", "长度应为 18 位(或旧版 15 位),实际为 0 位")]),
+    ("1101051949123100X", [("bad_length", "长度应为 18 位(或旧版 15 位)，实际为 17 位")]),
+    ("", [("bad_length", "长度应为 18 位(或旧版 15 位)，实际为 0 位")]),
     ("11010A19491231002X", [("bad_characters", "第 6 位“A”不是数字")]),
     ("1101a519491231002X", [("bad_characters", "第 5 位“a”不是数字")]),
     ("11010519491231002Y", [("bad_characters", "第 18 位“Y”应为数字或 X")]),
     (
         "1101051949123100Y",
         [
-            ("bad_length", "长度应为 18 位(或旧版 15 位),实际为 17 位"),
+            ("bad_length", "长度应为 18 位(或旧版 15 位)，实际为 17 位"),
             ("bad_characters", "第 17 位“Y”应为数字或 X"),
         ],
     ),
     # X is allowed only as the 18th character, never in a 15-digit number.
     ("11010549123100X", [("bad_characters", "第 15 位“X”不是数字")]),
-    ("11010519491231002", [("bad_length", "长度应为 18 位(或旧版 15 位),实际为 17 位")]),
+    ("11010519491231002", [("bad_length", "长度应为 18 位(或旧版 15 位)，实际为 17 位")]),
     (
         "1101a51949123",
         [
-            ("bad_length", "长度应为 18 位(或旧版 15 位),实际为 13 位"),
+            ("bad_length", "长度应为 18 位(或旧版 15 位)，实际为 13 位"),
             ("bad_characters", "第 5 位“a”不是数字"),
         ],
     ),
     # WE-14 with the check character changed to 1: S = 167 mod 11 = 2 -> X.
-    ("110105194912310021", [("bad_check_character", "第 18 位校验码应为 X,实际为 1")]),
+    ("110105194912310021", [("bad_check_character", "第 18 位校验码应为 X，实际为 1")]),
     ("110101199102310017", [("impossible_date", "出生日期 19910231 不是有效日期")]),
     ("11010119911301001X", [("impossible_date", "出生日期 19911301 不是有效日期")]),
 ]

@@ -13,12 +13,12 @@ from minzheng.core.errors import ValidationFailed
 
 
 class Command(BaseCommand):
-    help = _("创建用户:minzheng createuser USERNAME --role township_clerk --region 510521103")
+    help = _("创建用户：minzheng createuser USERNAME --role township_clerk --region 510521103")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, help=", ".join(Role.values))
-        parser.add_argument("--region", required=True, help=_("管辖区域代码,如 510521103"))
+        parser.add_argument("--region", required=True, help=_("管辖区域代码，如 510521103"))
         parser.add_argument("--full-name", default="")
         parser.add_argument("--phone", default="")
         parser.add_argument(
@@ -33,8 +33,8 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError(_("环境变量 %(name)s 为空") % {"name": options["password_env"]})
         else:
-            password = getpass.getpass(_("密码:"))
-            if password != getpass.getpass(_("再次输入密码:")):
+            password = getpass.getpass(_("密码："))
+            if password != getpass.getpass(_("再次输入密码：")):
                 raise CommandError(_("两次输入的密码不一致"))
         try:
             user = user_create(

@@ -10,14 +10,14 @@ from minzheng.core.workdays import CalendarDataMissing, load_calendar
 
 
 class Command(BaseCommand):
-    help = _("工作日历:minzheng calendar add-workdays 2025-03-03 30")
+    help = _("工作日历：minzheng calendar add-workdays 2025-03-03 30")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add-workdays", help=_("某日之后第 N 个工作日"))
         add.add_argument("date")
         add.add_argument("n", type=int)
-        between = sub.add_parser("between", help=_("两日之间的工作日数(不含起始日,含截止日)"))
+        between = sub.add_parser("between", help=_("两日之间的工作日数(不含起始日，含截止日)"))
         between.add_argument("start")
         between.add_argument("end")
 

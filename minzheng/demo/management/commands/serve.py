@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = _("启动网站(gunicorn)和一个后台任务进程(db_worker);默认只监听本机 127.0.0.1:8000。")
+    help = _("启动网站(gunicorn)和一个后台任务进程(db_worker)；默认只监听本机 127.0.0.1:8000。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("MINZHENG_HOST", "127.0.0.1"))
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 env=env,
             )
         )
-        self.stdout.write(_("minzheng 已启动:http://%(bind)s/ (按 Ctrl+C 停止)") % {"bind": bind})
+        self.stdout.write(_("minzheng 已启动：http://%(bind)s/ (按 Ctrl+C 停止)") % {"bind": bind})
 
         def stop(signum: int, frame: Any) -> None:
             for proc in procs:

@@ -11,7 +11,7 @@ from minzheng.regions.services import RegionImportError, regions_import
 
 
 class Command(BaseCommand):
-    help = _("行政区划:minzheng regions import FILE(统计局格式的 .csv 或 .xlsx)")
+    help = _("行政区划：minzheng regions import FILE(统计局格式的 .csv 或 .xlsx)")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(_("找不到文件:%(path)s") % {"path": path})
+            raise CommandError(_("找不到文件：%(path)s") % {"path": path})
         try:
             result = regions_import(actor=None, source=path, filename=path.name)
         except RegionImportError as exc:
@@ -31,6 +31,6 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError(str(exc.message)) from exc
         self.stdout.write(
-            _("导入完成:新增 %(c)s 个,更名 %(r)s 个,未变 %(u)s 个。")
+            _("导入完成：新增 %(c)s 个，更名 %(r)s 个，未变 %(u)s 个。")
             % {"c": result.created, "r": result.renamed, "u": result.unchanged}
         )

@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 
 
 class Command(BaseCommand):
-    help = _("公民身份号码:minzheng idcard check NUMBER... 校验号码并给出出生日期、性别、年龄")
+    help = _("公民身份号码：minzheng idcard check NUMBER... 校验号码并给出出生日期、性别、年龄")
     # Pure arithmetic on the numbers given: no database, no system checks to wait for.
     requires_system_checks: list[str] = []
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         # command is called (argparse would raise CommandError with status 1 under call_command).
         check.add_argument("numbers", nargs="*", metavar="NUMBER")
         check.add_argument("--json", action="store_true", help=_("每个号码输出一行 JSON"))
-        check.add_argument("--today", help=_("按此日期(YYYY-MM-DD)计算年龄,默认今天"))
+        check.add_argument("--today", help=_("按此日期(YYYY-MM-DD)计算年龄，默认今天"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         numbers: list[str] = options["numbers"]
@@ -68,9 +68,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write(_("%(input)s:有效") % {"input": result.original})
             if result.upgraded_from_15:
-                self.stdout.write(_("  旧版 15 位号码,18 位号码为 %(number)s") % {"number": result.number})
+                self.stdout.write(_("  旧版 15 位号码，18 位号码为 %(number)s") % {"number": result.number})
             self.stdout.write(
-                _("  出生日期 %(birth)s,%(sex)s,%(age)s 周岁")
+                _("  出生日期 %(birth)s，%(sex)s，%(age)s 周岁")
                 % {
                     "birth": result.birth_date.isoformat(),
                     "sex": _("男") if result.sex == "male" else _("女"),
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 }
             )
         for problem in result.warnings:
-            self.stdout.write(_("  提示:%(message)s") % {"message": problem.message})
+            self.stdout.write(_("  提示：%(message)s") % {"message": problem.message})
 
 
 def _as_json(raw: str, result: IdCheck, today: date) -> dict[str, Any]:
