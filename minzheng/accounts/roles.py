@@ -33,6 +33,12 @@ class Capability(models.TextChoices):
     VIEW_AUDIT = "view_audit", _("查看审计日志")
     VIEW_CALENDAR = "view_calendar", _("查看工作日历")
     EDIT_CALENDAR = "edit_calendar", _("维护节假日")
+    VIEW_REGISTRY = "view_registry", _("查看家庭档案")
+    EDIT_REGISTRY = "edit_registry", _("维护家庭档案")
+    IMPORT_REGISTRY = "import_registry", _("批量导入家庭档案")
+    EXPORT_REGISTRY = "export_registry", _("导出家庭档案")
+    SEE_FULL_ID = "see_full_id", _("直接查看完整身份证号")
+    REVEAL_ID = "reveal_id", _("点击查看完整身份证号(留痕)")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -44,6 +50,23 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.VIEW_AUDIT: frozenset({Role.AUDITOR, Role.COUNTY_ADMIN}),
     Capability.VIEW_CALENDAR: ALL_ROLES,
     Capability.EDIT_CALENDAR: frozenset({Role.COUNTY_ADMIN}),
+    Capability.VIEW_REGISTRY: ALL_ROLES,
+    Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
+    Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
+    Capability.EXPORT_REGISTRY: frozenset(
+        {Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD, Role.COUNTY_APPROVER, Role.COUNTY_ADMIN, Role.AUDITOR}
+    ),
+    # Case workers see full numbers; others see them masked and may reveal one at a time (audited); auditors never.
+    Capability.SEE_FULL_ID: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_APPROVER}),
+    Capability.REVEAL_ID: frozenset(
+        {
+            Role.TOWNSHIP_CLERK,
+            Role.COUNTY_APPROVER,
+            Role.VILLAGE_OFFICER,
+            Role.TOWNSHIP_HEAD,
+            Role.COUNTY_ADMIN,
+        }
+    ),
 }
 
 

@@ -70,9 +70,11 @@ class RegionScopedModel(models.Model):
             SCOPED_MODELS.append(cls)
 
 
-def get_visible_or_404(queryset: RegionScopedQuerySet[M], user: Any, **lookup: Any) -> M:
+def get_visible_or_404(queryset: models.QuerySet[M], user: Any, **lookup: Any) -> M:
     """Fetch one object the user may see; out of scope and missing look the same (404)."""
+    if not isinstance(queryset, RegionScopedQuerySet):
+        raise TypeError(f"{queryset.model.__name__} is not region-scoped; use RegionScopedQuerySet")
     try:
         return queryset.visible_to(user).get(**lookup)
-    except queryset.model.DoesNotExist:  # type: ignore[attr-defined]
+    except queryset.model.DoesNotExist:
         raise Http404 from None

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from minzheng.audit.events import define
+
+HOUSEHOLD_CREATED = define("registry.household_created", _("建立家庭档案"))
+HOUSEHOLD_UPDATED = define("registry.household_updated", _("修改家庭信息"))
+HOUSEHOLD_SPLIT = define("registry.household_split", _("分户"))
+HOUSEHOLD_MERGED = define("registry.household_merged", _("合户"))
+HOUSEHOLD_REMOVED = define("registry.household_removed", _("注销家庭档案"))
+HEAD_CHANGED = define("registry.head_changed", _("变更户主"))
+MEMBER_ADDED = define("registry.member_added", _("增加家庭成员"))
+MEMBER_UPDATED = define("registry.member_updated", _("修改家庭成员"))
+MEMBER_REMOVED = define("registry.member_removed", _("移除家庭成员"))
+MEMBER_MOVED_OUT = define("registry.member_moved_out", _("成员迁出"))
+MEMBER_MOVED_IN = define("registry.member_moved_in", _("成员迁入"))
+MEMBER_DIED = define("registry.member_died", _("登记死亡"))
+ID_REVEALED = define("registry.id_revealed", _("查看完整身份证号"))
+INCOME_ADDED = define("registry.income_added", _("登记收入"))
+INCOME_REMOVED = define("registry.income_removed", _("删除收入"))
+ASSET_ADDED = define("registry.asset_added", _("登记财产"))
+ASSET_REMOVED = define("registry.asset_removed", _("删除财产"))
+DOCUMENT_ADDED = define("registry.document_added", _("上传档案材料"))
+DOCUMENT_DOWNLOADED = define("registry.document_downloaded", _("下载档案材料"))
+IMPORTED = define("registry.imported", _("批量导入家庭档案"))
+EXPORTED = define("registry.exported", _("导出家庭档案"))

@@ -1,0 +1,103 @@
+"""Reading the registry, always through the user's scope."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from minzheng.accounts.roles import Capability
+from minzheng.audit.models import AuditEvent
+from minzheng.core.scope import get_visible_or_404
+from minzheng.registry.idnumber import mask_id_number
+from minzheng.registry.models import Asset, Document, Household, IncomeItem, Member
+
+_ID_PATTERN = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
+_DIGITS = re.compile(r"^\d+[Xx]?$")
+_LATIN = re.compile(r"^[A-Za-z]+$")
+
+
+def member_search(
+    *, user: Any, query: str = "", village: str = "", include_deceased: bool = True
+) -> QuerySet[Member]:
+    """Find people by name, pinyin initials or full pinyin, full ID or its last 4/6 characters, or phone.
+
+    Every branch hits an index: name/pinyin by prefix, the ID by equality, the last 4/6 by their own columns.
+    """
+    queryset = Member.objects.visible_to(user).select_related("household", "region")
+    if village:
+        queryset = queryset.filter(region__code__startswith=village)
+    if not include_deceased:
+        queryset = queryset.filter(date_of_death__isnull=True)
+    q = query.strip().replace(" ", "")
+    if not q:
+        return queryset.order_by("region_id", "household_id", "id")
+    if _ID_PATTERN.match(q):
+        from minzheng.registry.idnumber import parse_id_number
+
+        check = parse_id_number(q)
+        queryset = queryset.filter(id_number=(check.number or q.upper()))
+    elif _DIGITS.match(q):
+        upper = q.upper()
+        if len(upper) == 4:
+            queryset = queryset.filter(id_last4=upper)
+        elif len(upper) == 6:
+            queryset = queryset.filter(Q(id_last6=upper) | Q(phone__startswith=upper))
+        else:
+            queryset = queryset.filter(Q(phone__startswith=upper) | Q(household__phone__startswith=upper))
+    elif _LATIN.match(q):
+        lower = q.lower()
+        queryset = queryset.filter(Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower))
+    else:
+        queryset = queryset.filter(name__startswith=q)
+    return queryset.order_by("name_initials", "id")
+
+
+def household_get(*, user: Any, pk: int) -> Household:
+    return get_visible_or_404(Household.objects.select_related("region", "head"), user, pk=pk)
+
+
+def member_get(*, user: Any, pk: int) -> Member:
+    return get_visible_or_404(Member.objects.select_related("household", "region"), user, pk=pk)
+
+
+def household_file(*, user: Any, pk: int) -> dict[str, Any]:
+    """Everything on one household's file, in a fixed, small number of queries."""
+    queryset: Any = Household.objects.select_related("region", "region__parent", "head")
+    household = get_visible_or_404(
+        queryset.prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("id")),
+            Prefetch("incomes", queryset=IncomeItem.objects.select_related("member").order_by("id")),
+            Prefetch("assets", queryset=Asset.objects.order_by("id")),
+            Prefetch("documents", queryset=Document.objects.select_related("uploaded_by", "member")),
+        ),
+        user,
+        pk=pk,
+    )
+    return {"household": household, "timeline": household_timeline(household=household)}
+
+
+def household_timeline(*, household: Household, limit: int = 200) -> list[AuditEvent]:
+    """Every change to the household, newest first, from the one audit log."""
+    return list(
+        AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk)).order_by(
+            "-seq"
+        )[:limit]
+    )
+
+
+def display_id(*, user: Any, member: Member) -> str:
+    """The ID as this user may see it on a page or in an export."""
+    return member.id_number if user.can(Capability.SEE_FULL_ID) else mask_id_number(member.id_number)
+
+
+def household_list(*, user: Any, village: str = "") -> QuerySet[Household]:
+    queryset = (
+        Household.objects.visible_to(user)
+        .select_related("region", "head")
+        .annotate(member_count=Count("members"))
+    )
+    if village:
+        queryset = queryset.filter(region__code__startswith=village)
+    return queryset.order_by("region_id", "id")

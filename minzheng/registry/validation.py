@@ -1,0 +1,197 @@
+"""Validating one member's data (forms, Excel rows and the API alike), and bank accounts. Pure: no ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from minzheng.registry.idnumber import parse_id_number
+from minzheng.registry.models import (
+    DisabilityCategory,
+    HukouStatus,
+    NonCoresidentReason,
+    Relation,
+    Schooling,
+    VeteranCategory,
+    WorkCapacity,
+)
+
+SELF_CARE_KEYS = ("can_eat", "can_dress", "can_transfer", "can_toilet", "can_walk_indoors", "can_bathe")
+
+
+@dataclass
+class MemberData:
+    """What a clerk types about one person. Derived fields (birth date, sex) come from the ID number."""
+
+    name: str
+    id_number: str
+    relation: str
+    phone: str = ""
+    sex: str = ""  # optional: checked against the ID when given
+    birth_date: date | None = None  # optional: checked against the ID when given
+    hukou_status: str = HukouStatus.LOCAL
+    is_coresident: bool = True
+    non_coresident_reason: str = ""
+    away_for_work: bool = False
+    work_capacity: str = WorkCapacity.FULL
+    schooling: str = ""
+    serious_illness: str = ""
+    disability_category: str = ""
+    disability_grade: int | None = None
+    disability_certificate: str = ""
+    self_care: dict[str, bool | None] = field(default_factory=dict)
+    veteran_category: str = ""
+    date_of_death: date | None = None
+
+
+@dataclass
+class CleanMember:
+    data: MemberData
+    id_number: str
+    id_number_original: str
+    birth_date: date
+    sex: str
+    warnings: list[str]
+
+    def model_fields(self) -> dict[str, Any]:
+        d = self.data
+        fields: dict[str, Any] = {
+            "name": d.name.strip(),
+            "id_number": self.id_number,
+            "id_number_original": self.id_number_original,
+            "id_last4": self.id_number[-4:],
+            "id_last6": self.id_number[-6:],
+            "birth_date": self.birth_date,
+            "sex": self.sex,
+            "relation": d.relation,
+            "phone": d.phone.strip(),
+            "hukou_status": d.hukou_status,
+            "is_coresident": d.is_coresident,
+            "non_coresident_reason": "" if d.is_coresident else d.non_coresident_reason,
+            "away_for_work": d.away_for_work,
+            "work_capacity": d.work_capacity,
+            "schooling": d.schooling,
+            "serious_illness": d.serious_illness.strip(),
+            "disability_category": d.disability_category,
+            "disability_grade": d.disability_grade if d.disability_category else None,
+            "disability_certificate": d.disability_certificate.strip() if d.disability_category else "",
+            "veteran_category": d.veteran_category,
+            "date_of_death": d.date_of_death,
+        }
+        for key in SELF_CARE_KEYS:
+            fields[key] = d.self_care.get(key)
+        return fields
+
+
+class MemberInvalid(Exception):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("; ".join(m for msgs in errors.values() for m in msgs))
+        self.errors = errors
+
+
+def _choice(
+    errors: dict[str, list[str]], key: str, value: str, choices: Any, label: str, *, blank: bool
+) -> None:
+    if value == "" and blank:
+        return
+    if value not in choices.values:
+        errors.setdefault(key, []).append(_("%(label)s“%(value)s”无效") % {"label": label, "value": value})
+
+
+def clean_member(data: MemberData, *, today: date) -> CleanMember:
+    """Check one person; raise MemberInvalid with every problem by field, or return the cleaned values."""
+    errors: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    name = data.name.strip()
+    if not name:
+        errors.setdefault("name", []).append(_("姓名不能为空"))
+    elif len(name) > 50:
+        errors.setdefault("name", []).append(_("姓名不能超过 50 个字"))
+    check = parse_id_number(data.id_number, today=today)
+    if not check.valid:
+        errors.setdefault("id_number", []).extend(p.message for p in check.errors)
+    warnings.extend(p.message for p in check.warnings)
+    if check.valid and check.birth_date and data.birth_date and data.birth_date != check.birth_date:
+        errors.setdefault("birth_date", []).append(
+            _("出生日期 %(typed)s 与身份证号中的 %(id)s 不一致")
+            % {"typed": data.birth_date.isoformat(), "id": check.birth_date.isoformat()}
+        )
+    if check.valid and data.sex and data.sex != check.sex:
+        errors.setdefault("sex", []).append(_("性别与身份证号第 17 位不一致(奇数为男,偶数为女)"))
+    _choice(errors, "relation", data.relation, Relation, _("与户主关系"), blank=False)
+    _choice(errors, "hukou_status", data.hukou_status, HukouStatus, _("户籍状况"), blank=False)
+    _choice(errors, "work_capacity", data.work_capacity, WorkCapacity, _("劳动能力"), blank=False)
+    _choice(errors, "schooling", data.schooling, Schooling, _("在学情况"), blank=True)
+    _choice(
+        errors, "disability_category", data.disability_category, DisabilityCategory, _("残疾类别"), blank=True
+    )
+    _choice(errors, "veteran_category", data.veteran_category, VeteranCategory, _("优抚对象类别"), blank=True)
+    if not data.is_coresident:
+        if not data.non_coresident_reason:
+            errors.setdefault("non_coresident_reason", []).append(_("不计入共同生活家庭成员时,必须注明原因"))
+        else:
+            _choice(
+                errors,
+                "non_coresident_reason",
+                data.non_coresident_reason,
+                NonCoresidentReason,
+                _("不计入原因"),
+                blank=False,
+            )
+    if data.disability_category:
+        if data.disability_grade not in (1, 2, 3, 4):
+            errors.setdefault("disability_grade", []).append(_("残疾等级应为一至四级(1-4)"))
+    elif data.disability_grade is not None:
+        errors.setdefault("disability_category", []).append(_("填写了残疾等级,请同时填写残疾类别"))
+    unknown = set(data.self_care) - set(SELF_CARE_KEYS)
+    if unknown:
+        errors.setdefault("self_care", []).append(
+            _("未知的自理能力项目:%(items)s") % {"items": ", ".join(sorted(unknown))}
+        )
+    if data.date_of_death:
+        if data.date_of_death > today:
+            errors.setdefault("date_of_death", []).append(_("死亡日期不能晚于今天"))
+        elif check.birth_date and data.date_of_death < check.birth_date:
+            errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期"))
+    phone = data.phone.strip()
+    if phone and not phone.replace("-", "").isdigit():
+        errors.setdefault("phone", []).append(_("电话号码只能包含数字和“-”"))
+    if errors:
+        raise MemberInvalid(errors)
+    assert check.number and check.birth_date and check.sex  # noqa: S101 - guaranteed by check.valid
+    return CleanMember(
+        data=replace(data, name=name),
+        id_number=check.number,
+        id_number_original=data.id_number.strip() if check.upgraded_from_15 else "",
+        birth_date=check.birth_date,
+        sex=check.sex,
+        warnings=warnings,
+    )
+
+
+def luhn_ok(number: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(number)):
+        digit = int(char)
+        if index % 2 == 1:
+            digit *= 2
+            if digit > 9:
+                digit -= 9
+        total += digit
+    return total % 10 == 0
+
+
+def check_account_number(raw: str) -> tuple[str, list[str], list[str]]:
+    """(normalised number, errors, warnings): digits only, 12-19 long; a failed UnionPay Luhn check only warns."""
+    number = raw.replace(" ", "").replace("-", "")
+    if not number:
+        return "", [], []
+    if not number.isdigit():
+        return number, [_("银行账号只能包含数字")], []
+    if not 12 <= len(number) <= 19:
+        return number, [_("银行账号应为 12 至 19 位数字,实际为 %(n)s 位") % {"n": len(number)}], []
+    warnings = [] if luhn_ok(number) else [_("银行账号未通过银联卡号校验(Luhn),请核对;存折账号可忽略此提示")]
+    return number, [], warnings
