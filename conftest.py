@@ -15,9 +15,10 @@ from minzheng.core.testing.personas import ensure_personas
 
 
 @pytest.fixture(autouse=True)
-def _chinese_by_default(settings: Any) -> None:
+def _chinese_by_default(settings: Any, tmp_path: Any) -> None:
     """Tests read Chinese messages unless they switch language themselves, whatever LANGUAGE the machine has."""
     settings.LANGUAGE_CODE = "zh-hans"
+    settings.VAR_DIR = tmp_path  # uploaded documents go to a per-test folder, never into var/
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -103,3 +104,50 @@ def pytest_report_header(config: Any) -> str:
         else "no (browser tests skip)"
     )
     return f"minzheng: database={engine}; chromium={chromium}"
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (migrate, demo, serve) on a temporary SQLite database, shared by the session's browser tests."""
+    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("browser test runs in the SQLite pass")
+    from minzheng.core.testing.browser import serve_demo
+
+    with serve_demo(tmp_path_factory.mktemp("minzheng-var")) as base:
+        yield base
+
+
+def _context(browser: Any, app_url: str, viewport: dict[str, int], *, mobile: bool) -> Any:
+    context = browser.new_context(
+        viewport=viewport,
+        locale="zh-CN",
+        is_mobile=mobile,
+        has_touch=mobile,
+        reduced_motion="reduce",  # Bootstrap skips its transitions: screenshots show the settled page
+        base_url=app_url,
+        accept_downloads=True,
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def phone(app_url: str, browser: Any) -> Iterator[Any]:
+    """A phone-sized page (village officers). app_url first: in the PostgreSQL pass its skip wins."""
+    from minzheng.core.testing.browser import PHONE
+
+    context = _context(browser, app_url, PHONE, mobile=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def desktop(app_url: str, browser: Any) -> Iterator[Any]:
+    """A desktop-sized page (township and county staff)."""
+    context = _context(browser, app_url, {"width": 1280, "height": 900}, mobile=False)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

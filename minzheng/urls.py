@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("minzheng.accounts.urls")),
     path("regions/", include("minzheng.regions.urls")),
     path("audit/", include("minzheng.audit.urls")),
+    path("registry/", include("minzheng.registry.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((regions_api, "regions"), namespace="api_regions")),
 ]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from minzheng.accounts.roles import Capability
+from minzheng.audit.events import label_for
 from minzheng.audit.models import AuditEvent
 from minzheng.core.scope import get_visible_or_404
 from minzheng.registry.idnumber import mask_id_number
@@ -78,13 +82,86 @@ def household_file(*, user: Any, pk: int) -> dict[str, Any]:
     return {"household": household, "timeline": household_timeline(household=household)}
 
 
-def household_timeline(*, household: Household, limit: int = 200) -> list[AuditEvent]:
-    """Every change to the household, newest first, from the one audit log."""
-    return list(
-        AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk)).order_by(
-            "-seq"
-        )[:limit]
+@dataclass
+class TimelineEntry:
+    event: AuditEvent
+    label: str
+    actor: str
+    changes: list[tuple[str, str, str]]
+
+
+#: keys that are not model fields, named as a clerk would say them
+EXTRA_LABELS = {
+    "members": _("成员"),
+    "member": _("成员"),
+    "reason": _("原因"),
+    "type": _("材料类型"),
+    "to": _("迁往"),
+    "from": _("迁自"),
+    "head": _("户主"),
+    "imported_from": _("导入文件"),
+    "region": _("所属村(社区)"),
+    "split_from": _("分自档案号"),
+    "merged_into": _("并入档案号"),
+    "new_household": _("新户档案号"),
+    "merged_household": _("并入的档案号"),
+    "to_household": _("迁往档案号"),
+    "from_household": _("迁自档案号"),
+}
+#: technical details kept in the audit log but not worth a clerk's attention on the timeline
+HIDDEN_KEYS = {"sha256", "size"}
+
+
+def _field(key: str) -> Any:
+    for model in (Member, Household, IncomeItem, Asset, Document):
+        try:
+            return model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def _label(event_code: str, key: str) -> str:
+    if key == "name" and event_code.startswith("registry.document"):
+        return str(_("文件名"))
+    if key in EXTRA_LABELS:
+        return str(EXTRA_LABELS[key])
+    field = _field(key)
+    return str(getattr(field, "verbose_name", key)) if field is not None else key
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    field = _field(key)
+    choices = dict(getattr(field, "flatchoices", None) or []) if field is not None else {}
+    return str(choices.get(value, value))
+
+
+def household_timeline(*, household: Household, limit: int = 200) -> list[TimelineEntry]:
+    """Every change to the household, newest first, from the one audit log, in the words of the forms."""
+    events = (
+        AuditEvent.objects.filter(target_type="registry.household", target_id=str(household.pk))
+        .select_related("actor")
+        .order_by("-seq")[:limit]
     )
+    entries = []
+    for event in events:
+        old, new = event.old_values or {}, event.new_values or {}
+        changes = []
+        for key in {**old, **new}:
+            if key.endswith("_id") or key in HIDDEN_KEYS:
+                continue
+            before, after = _value(key, old.get(key)), _value(key, new.get(key))
+            if before or after:
+                changes.append((_label(event.event_code, key), before, after))
+        actor = event.actor.display_name if event.actor else str(_("系统"))
+        entries.append(TimelineEntry(event, label_for(event.event_code), actor, changes))
+    return entries
 
 
 def display_id(*, user: Any, member: Member) -> str:

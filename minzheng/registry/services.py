@@ -409,16 +409,25 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
                     actor=actor,
                     region_code=source.region_id,
                     target=source,
-                    old={"member_id": locked.pk, "member": locked.name},
-                    new={"to_household": target.pk, "to": str(target)},
+                    new={
+                        "member_id": locked.pk,
+                        "member": locked.name,
+                        "to_household": target.pk,
+                        "to": str(target),
+                    },
                 ),
                 EventSpec(
                     event_code=events.MEMBER_MOVED_IN,
                     actor=actor,
                     region_code=target.region_id,
                     target=target,
-                    old={"from_household": source.pk, "from": str(source)},
-                    new={"member_id": locked.pk, "member": locked.name, "relation": relation},
+                    new={
+                        "member_id": locked.pk,
+                        "member": locked.name,
+                        "relation": relation,
+                        "from_household": source.pk,
+                        "from": str(source),
+                    },
                 ),
             ]
         )

@@ -6,24 +6,14 @@ database and its personas are never touched (no live_server, no flush).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 
+from minzheng.core.testing.browser import log_in
 from minzheng.demo.services import DEMO_PASSWORD, DEMO_REGIONS_FILE
 
 pytestmark = pytest.mark.browser
@@ -38,130 +28,6 @@ OTHER_VILLAGE = "仁和村民委员会"
 SITE_NAME = "民政业务系统"
 PHONE = {"width": 390, "height": 844}
 STARTUP_TIMEOUT = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _app_env(var_dir: Path) -> dict[str, str]:
-    """The defaults a fresh install has: no MINZHENG_* from the test machine (database URL, language, site name,
-    allowed hosts, debug) and no LANGUAGE that could turn the server English."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINZHENG_") and k != "LANGUAGE"}
-    env["MINZHENG_VAR_DIR"] = str(var_dir)
-    env["MINZHENG_SECURE_COOKIES"] = "0"
-    env["DJANGO_SETTINGS_MODULE"] = "minzheng.settings"
-    return env
-
-
-def _cli(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "minzheng.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"minzheng {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    last_error = ""
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"minzheng serve exited with {server.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local server
-                if response.status == 200:
-                    return
-                last_error = f"HTTP {response.status}"
-        except (urllib.error.URLError, OSError) as exc:
-            last_error = str(exc)
-        time.sleep(0.25)
-    pytest.fail(
-        f"{url} not healthy after {STARTUP_TIMEOUT:.0f}s ({last_error}):\n{log.read_text(errors='replace')}"
-    )
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.terminate()  # serve forwards SIGTERM to its gunicorn and waits for it
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-    # gunicorn runs in the session we started for serve; make sure nothing of ours outlives the test
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(server.pid, signal.SIGKILL)
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """migrate + demo + serve on a temporary SQLite database; yields the base URL and always stops the server."""
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("browser test runs in the SQLite pass")
-    var_dir = tmp_path_factory.mktemp("minzheng-var")
-    env = _app_env(var_dir)
-    _cli(env, "migrate", "--noinput", "-v", "0")
-    _cli(env, "demo")
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = var_dir / "serve.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "minzheng.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--no-worker",
-                "--workers",
-                "1",
-            ],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            _wait_healthy(f"{base}/healthz", server, log)
-            yield base
-        finally:
-            _stop(server)
-
-
-@pytest.fixture
-def phone(app_url: str, browser: Any) -> Iterator[Any]:
-    # app_url first: in the PostgreSQL pass its skip wins before the browser fixture is even asked for
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-        reduced_motion="reduce",  # Bootstrap skips its collapse/fade transitions: screenshots show the settled page
-        base_url=app_url,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-
-
-def _log_in(page: Any, username: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.wait_for_load_state()
 
 
 def _names_outside_scope() -> list[str]:
@@ -179,7 +45,7 @@ def test_village_officer_shell_on_a_phone(phone: Any, app_url: str, artifacts_di
     from playwright.sync_api import expect
 
     page = phone
-    _log_in(page, OFFICER, DEMO_PASSWORD)
+    log_in(page, OFFICER, DEMO_PASSWORD)
     expect(page).to_have_url(f"{app_url}/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
 
@@ -244,7 +110,7 @@ def test_front_and_login_pages_in_chinese(phone: Any, artifacts_dir: str) -> Non
     expect(page.get_by_label("密码")).to_be_visible()
     expect(page.get_by_role("button", name="登录", exact=True)).to_be_visible()
 
-    _log_in(page, OFFICER, "not-the-password-2026")
+    log_in(page, OFFICER, "not-the-password-2026")
     expect(page.get_by_role("alert")).to_contain_text("用户名或密码不正确")
     expect(page.get_by_test_id("user-menu")).to_have_count(0)
     page.screenshot(path=os.path.join(artifacts_dir, "browser-login-wrong-password.png"), full_page=True)

@@ -6,148 +6,484 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_region_tree'),
+        ("regions", "0001_region_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=200, verbose_name='住址')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='联系电话')),
-                ('hukou_type', models.CharField(choices=[('urban', '城镇'), ('rural', '农村')], max_length=10, verbose_name='户籍类型')),
-                ('bank_name', models.CharField(blank=True, max_length=100, verbose_name='开户银行')),
-                ('account_holder', models.CharField(blank=True, max_length=50, verbose_name='账户户名')),
-                ('account_number', models.CharField(blank=True, max_length=32, verbose_name='银行账号(一卡通)')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='建档时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='regions.region', verbose_name='所属村(社区)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=200, verbose_name="住址")),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="联系电话"),
+                ),
+                (
+                    "hukou_type",
+                    models.CharField(
+                        choices=[("urban", "城镇"), ("rural", "农村")], max_length=10, verbose_name="户籍类型"
+                    ),
+                ),
+                ("bank_name", models.CharField(blank=True, max_length=100, verbose_name="开户银行")),
+                ("account_holder", models.CharField(blank=True, max_length=50, verbose_name="账户户名")),
+                (
+                    "account_number",
+                    models.CharField(blank=True, max_length=32, verbose_name="银行账号(一卡通)"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="建档时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="households",
+                        to="regions.region",
+                        verbose_name="所属村(社区)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '家庭',
-                'verbose_name_plural': '家庭',
-                'ordering': ['region_id', 'id'],
+                "verbose_name": "家庭",
+                "verbose_name_plural": "家庭",
+                "ordering": ["region_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Asset',
+            name="Asset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('deposit', '存款'), ('securities', '有价证券、基金'), ('insurance', '商业保险'), ('claim', '债权'), ('online_finance', '互联网金融资产'), ('vehicle', '机动车辆'), ('house', '房屋'), ('forest', '林木等定着物'), ('other', '其他财产')], max_length=20, verbose_name='财产类别')),
-                ('description', models.CharField(max_length=200, verbose_name='说明')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='价值(元)')),
-                ('quantity', models.PositiveIntegerField(default=1, verbose_name='数量')),
-                ('exempt', models.BooleanField(default=False, verbose_name='生产生活必需(可豁免)')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assets', to='registry.household', verbose_name='家庭')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("deposit", "存款"),
+                            ("securities", "有价证券、基金"),
+                            ("insurance", "商业保险"),
+                            ("claim", "债权"),
+                            ("online_finance", "互联网金融资产"),
+                            ("vehicle", "机动车辆"),
+                            ("house", "房屋"),
+                            ("forest", "林木等定着物"),
+                            ("other", "其他财产"),
+                        ],
+                        max_length=20,
+                        verbose_name="财产类别",
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="说明")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="价值(元)"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(default=1, verbose_name="数量")),
+                ("exempt", models.BooleanField(default=False, verbose_name="生产生活必需(可豁免)")),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assets",
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '财产',
-                'verbose_name_plural': '财产',
-                'ordering': ['household_id', 'id'],
+                "verbose_name": "财产",
+                "verbose_name_plural": "财产",
+                "ordering": ["household_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Member',
+            name="Member",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('name_initials', models.CharField(db_index=True, max_length=20, verbose_name='姓名拼音首字母')),
-                ('name_pinyin', models.CharField(db_index=True, max_length=120, verbose_name='姓名拼音')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='公民身份号码')),
-                ('id_number_original', models.CharField(blank=True, max_length=15, verbose_name='原身份证号(15位)')),
-                ('id_last4', models.CharField(db_index=True, max_length=4)),
-                ('id_last6', models.CharField(db_index=True, max_length=6)),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('sex', models.CharField(choices=[('male', '男'), ('female', '女')], max_length=6, verbose_name='性别')),
-                ('relation', models.CharField(choices=[('head', '户主'), ('spouse', '配偶'), ('son', '子'), ('daughter', '女'), ('daughter_in_law', '儿媳'), ('son_in_law', '女婿'), ('parent', '父母'), ('parent_in_law', '公婆/岳父母'), ('grandparent', '祖父母/外祖父母'), ('grandchild', '孙子女/外孙子女'), ('sibling', '兄弟姐妹'), ('other', '其他')], max_length=20, verbose_name='与户主关系')),
-                ('phone', models.CharField(blank=True, db_index=True, max_length=20, verbose_name='联系电话')),
-                ('hukou_status', models.CharField(choices=[('local', '本地户籍'), ('province', '省内外县户籍'), ('out_of_province', '外省户籍'), ('residence_permit', '居住证')], default='local', max_length=20, verbose_name='户籍状况')),
-                ('is_coresident', models.BooleanField(default=True, verbose_name='共同生活家庭成员')),
-                ('non_coresident_reason', models.CharField(blank=True, choices=[('clergy_away', '宗教教职人员在宗教场所居住满三年'), ('in_prison', '在监狱服刑'), ('drug_rehab', '强制隔离戒毒'), ('declared_missing', '宣告失踪'), ('conscript', '服义务兵役(地方规定)'), ('lives_apart', '不共同生活(如已分户的子女)'), ('other', '省级规定的其他情形')], max_length=20, verbose_name='不计入原因')),
-                ('away_for_work', models.BooleanField(default=False, verbose_name='外出务工')),
-                ('work_capacity', models.CharField(choices=[('full', '有劳动能力'), ('partial', '部分丧失劳动能力'), ('none', '无劳动能力')], default='full', max_length=10, verbose_name='劳动能力')),
-                ('schooling', models.CharField(blank=True, choices=[('', '不在学'), ('preschool', '学前教育'), ('compulsory', '义务教育'), ('high_school', '普通高中'), ('vocational', '中等职业教育'), ('university', '高等教育(本科及以下)'), ('postgraduate', '研究生')], max_length=20, verbose_name='在学情况')),
-                ('serious_illness', models.CharField(blank=True, max_length=100, verbose_name='重特大疾病')),
-                ('disability_category', models.CharField(blank=True, choices=[('', '无'), ('visual', '视力'), ('hearing', '听力'), ('speech', '言语'), ('physical', '肢体'), ('intellectual', '智力'), ('psychiatric', '精神'), ('multiple', '多重')], max_length=20, verbose_name='残疾类别')),
-                ('disability_grade', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='残疾等级')),
-                ('disability_certificate', models.CharField(blank=True, max_length=30, verbose_name='残疾人证号')),
-                ('can_eat', models.BooleanField(blank=True, null=True, verbose_name='自主吃饭')),
-                ('can_dress', models.BooleanField(blank=True, null=True, verbose_name='自主穿衣')),
-                ('can_transfer', models.BooleanField(blank=True, null=True, verbose_name='自主上下床')),
-                ('can_toilet', models.BooleanField(blank=True, null=True, verbose_name='自主如厕')),
-                ('can_walk_indoors', models.BooleanField(blank=True, null=True, verbose_name='室内自主行走')),
-                ('can_bathe', models.BooleanField(blank=True, null=True, verbose_name='自主洗澡')),
-                ('veteran_category', models.CharField(blank=True, choices=[('', '无'), ('serving', '现役军人'), ('disabled', '残疾军人'), ('martyr_survivor', '烈士遗属'), ('duty_death_survivor', '因公牺牲军人遗属'), ('illness_death_survivor', '病故军人遗属'), ('military_family', '军属'), ('combat_veteran', '参战退役军人'), ('nuclear_test_veteran', '参试退役军人'), ('ill_returned_veteran', '带病回乡退役军人'), ('rural_veteran_60', '60周岁以上农村籍退役士兵'), ('old_demobilised', '1954年10月31日之前入伍的在乡复员军人'), ('martyr_child_60', '60周岁以上烈士子女'), ('veteran', '其他退役军人')], max_length=30, verbose_name='优抚对象类别')),
-                ('date_of_death', models.DateField(blank=True, null=True, verbose_name='死亡日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='registry.household', verbose_name='家庭')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "name_initials",
+                    models.CharField(db_index=True, max_length=20, verbose_name="姓名拼音首字母"),
+                ),
+                ("name_pinyin", models.CharField(db_index=True, max_length=120, verbose_name="姓名拼音")),
+                ("id_number", models.CharField(max_length=18, unique=True, verbose_name="公民身份号码")),
+                (
+                    "id_number_original",
+                    models.CharField(blank=True, max_length=15, verbose_name="原身份证号(15位)"),
+                ),
+                ("id_last4", models.CharField(db_index=True, max_length=4)),
+                ("id_last6", models.CharField(db_index=True, max_length=6)),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "男"), ("female", "女")], max_length=6, verbose_name="性别"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("head", "户主"),
+                            ("spouse", "配偶"),
+                            ("son", "子"),
+                            ("daughter", "女"),
+                            ("daughter_in_law", "儿媳"),
+                            ("son_in_law", "女婿"),
+                            ("parent", "父母"),
+                            ("parent_in_law", "公婆/岳父母"),
+                            ("grandparent", "祖父母/外祖父母"),
+                            ("grandchild", "孙子女/外孙子女"),
+                            ("sibling", "兄弟姐妹"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="与户主关系",
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, db_index=True, max_length=20, verbose_name="联系电话"),
+                ),
+                (
+                    "hukou_status",
+                    models.CharField(
+                        choices=[
+                            ("local", "本地户籍"),
+                            ("province", "省内外县户籍"),
+                            ("out_of_province", "外省户籍"),
+                            ("residence_permit", "居住证"),
+                        ],
+                        default="local",
+                        max_length=20,
+                        verbose_name="户籍状况",
+                    ),
+                ),
+                ("is_coresident", models.BooleanField(default=True, verbose_name="共同生活家庭成员")),
+                (
+                    "non_coresident_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("clergy_away", "宗教教职人员在宗教场所居住满三年"),
+                            ("in_prison", "在监狱服刑"),
+                            ("drug_rehab", "强制隔离戒毒"),
+                            ("declared_missing", "宣告失踪"),
+                            ("conscript", "服义务兵役(地方规定)"),
+                            ("lives_apart", "不共同生活(如已分户的子女)"),
+                            ("other", "省级规定的其他情形"),
+                        ],
+                        max_length=20,
+                        verbose_name="不计入原因",
+                    ),
+                ),
+                ("away_for_work", models.BooleanField(default=False, verbose_name="外出务工")),
+                (
+                    "work_capacity",
+                    models.CharField(
+                        choices=[
+                            ("full", "有劳动能力"),
+                            ("partial", "部分丧失劳动能力"),
+                            ("none", "无劳动能力"),
+                        ],
+                        default="full",
+                        max_length=10,
+                        verbose_name="劳动能力",
+                    ),
+                ),
+                (
+                    "schooling",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "不在学"),
+                            ("preschool", "学前教育"),
+                            ("compulsory", "义务教育"),
+                            ("high_school", "普通高中"),
+                            ("vocational", "中等职业教育"),
+                            ("university", "高等教育(本科及以下)"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=20,
+                        verbose_name="在学情况",
+                    ),
+                ),
+                ("serious_illness", models.CharField(blank=True, max_length=100, verbose_name="重特大疾病")),
+                (
+                    "disability_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("visual", "视力"),
+                            ("hearing", "听力"),
+                            ("speech", "言语"),
+                            ("physical", "肢体"),
+                            ("intellectual", "智力"),
+                            ("psychiatric", "精神"),
+                            ("multiple", "多重"),
+                        ],
+                        max_length=20,
+                        verbose_name="残疾类别",
+                    ),
+                ),
+                (
+                    "disability_grade",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="残疾等级"),
+                ),
+                (
+                    "disability_certificate",
+                    models.CharField(blank=True, max_length=30, verbose_name="残疾人证号"),
+                ),
+                ("can_eat", models.BooleanField(blank=True, null=True, verbose_name="自主吃饭")),
+                ("can_dress", models.BooleanField(blank=True, null=True, verbose_name="自主穿衣")),
+                ("can_transfer", models.BooleanField(blank=True, null=True, verbose_name="自主上下床")),
+                ("can_toilet", models.BooleanField(blank=True, null=True, verbose_name="自主如厕")),
+                ("can_walk_indoors", models.BooleanField(blank=True, null=True, verbose_name="室内自主行走")),
+                ("can_bathe", models.BooleanField(blank=True, null=True, verbose_name="自主洗澡")),
+                (
+                    "veteran_category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "无"),
+                            ("serving", "现役军人"),
+                            ("disabled", "残疾军人"),
+                            ("martyr_survivor", "烈士遗属"),
+                            ("duty_death_survivor", "因公牺牲军人遗属"),
+                            ("illness_death_survivor", "病故军人遗属"),
+                            ("military_family", "军属"),
+                            ("combat_veteran", "参战退役军人"),
+                            ("nuclear_test_veteran", "参试退役军人"),
+                            ("ill_returned_veteran", "带病回乡退役军人"),
+                            ("rural_veteran_60", "60周岁以上农村籍退役士兵"),
+                            ("old_demobilised", "1954年10月31日之前入伍的在乡复员军人"),
+                            ("martyr_child_60", "60周岁以上烈士子女"),
+                            ("veteran", "其他退役军人"),
+                        ],
+                        max_length=30,
+                        verbose_name="优抚对象类别",
+                    ),
+                ),
+                ("date_of_death", models.DateField(blank=True, null=True, verbose_name="死亡日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="regions.region"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '家庭成员',
-                'verbose_name_plural': '家庭成员',
-                'ordering': ['household_id', 'id'],
+                "verbose_name": "家庭成员",
+                "verbose_name_plural": "家庭成员",
+                "ordering": ["household_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IncomeItem',
+            name="IncomeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('wage', '工资性收入'), ('business', '经营净收入'), ('property', '财产净收入'), ('transfer', '转移净收入')], max_length=10, verbose_name='收入类别')),
-                ('monthly_amount', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='月均金额(元)')),
-                ('period_start', models.DateField(blank=True, null=True, verbose_name='起始月份')),
-                ('period_end', models.DateField(blank=True, null=True, verbose_name='截止月份')),
-                ('source', models.CharField(max_length=100, verbose_name='收入来源')),
-                ('exclusion', models.CharField(blank=True, choices=[('', '计入'), ('preferential_care', '优待抚恤金、补助金'), ('family_planning', '计划生育奖励与扶助金'), ('scholarship', '奖学金'), ('award', '见义勇为等奖励性收入'), ('social_assistance', '政府发放的社会救助款物'), ('central_basic_pension', '中央确定的城乡居民基础养老金'), ('disability_subsidies', '残疾人两项补贴'), ('other', '设区的市级以上政府规定的其他收入')], max_length=30, verbose_name='不计入原因')),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incomes', to='registry.household', verbose_name='家庭')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incomes', to='registry.member', verbose_name='成员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("wage", "工资性收入"),
+                            ("business", "经营净收入"),
+                            ("property", "财产净收入"),
+                            ("transfer", "转移净收入"),
+                        ],
+                        max_length=10,
+                        verbose_name="收入类别",
+                    ),
+                ),
+                (
+                    "monthly_amount",
+                    models.DecimalField(decimal_places=2, max_digits=14, verbose_name="月均金额(元)"),
+                ),
+                ("period_start", models.DateField(blank=True, null=True, verbose_name="起始月份")),
+                ("period_end", models.DateField(blank=True, null=True, verbose_name="截止月份")),
+                ("source", models.CharField(max_length=100, verbose_name="收入来源")),
+                (
+                    "exclusion",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "计入"),
+                            ("preferential_care", "优待抚恤金、补助金"),
+                            ("family_planning", "计划生育奖励与扶助金"),
+                            ("scholarship", "奖学金"),
+                            ("award", "见义勇为等奖励性收入"),
+                            ("social_assistance", "政府发放的社会救助款物"),
+                            ("central_basic_pension", "中央确定的城乡居民基础养老金"),
+                            ("disability_subsidies", "残疾人两项补贴"),
+                            ("other", "设区的市级以上政府规定的其他收入"),
+                        ],
+                        max_length=30,
+                        verbose_name="不计入原因",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incomes",
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incomes",
+                        to="registry.member",
+                        verbose_name="成员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收入',
-                'verbose_name_plural': '收入',
-                'ordering': ['household_id', 'id'],
+                "verbose_name": "收入",
+                "verbose_name_plural": "收入",
+                "ordering": ["household_id", "id"],
             },
         ),
         migrations.AddField(
-            model_name='household',
-            name='head',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.member', verbose_name='户主'),
+            model_name="household",
+            name="head",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.member",
+                verbose_name="户主",
+            ),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('doc_type', models.CharField(choices=[('application', '申请书'), ('statement', '收入财产声明'), ('authorisation', '核对授权书'), ('id_card', '身份证或户口簿'), ('disability_cert', '残疾人证'), ('medical', '病历或诊断证明'), ('photo', '照片'), ('other', '其他材料')], max_length=20, verbose_name='材料类型')),
-                ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
-                ('stored_name', models.CharField(max_length=80, unique=True)),
-                ('content_type', models.CharField(max_length=40)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='registry.household', verbose_name='家庭')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='registry.member', verbose_name='成员')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "doc_type",
+                    models.CharField(
+                        choices=[
+                            ("application", "申请书"),
+                            ("statement", "收入财产声明"),
+                            ("authorisation", "核对授权书"),
+                            ("id_card", "身份证或户口簿"),
+                            ("disability_cert", "残疾人证"),
+                            ("medical", "病历或诊断证明"),
+                            ("photo", "照片"),
+                            ("other", "其他材料"),
+                        ],
+                        max_length=20,
+                        verbose_name="材料类型",
+                    ),
+                ),
+                ("original_name", models.CharField(max_length=200, verbose_name="原文件名")),
+                ("stored_name", models.CharField(max_length=80, unique=True)),
+                ("content_type", models.CharField(max_length=40)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="documents",
+                        to="registry.member",
+                        verbose_name="成员",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '档案材料',
-                'verbose_name_plural': '档案材料',
-                'ordering': ['household_id', '-uploaded_at'],
+                "verbose_name": "档案材料",
+                "verbose_name_plural": "档案材料",
+                "ordering": ["household_id", "-uploaded_at"],
             },
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('disability_grade__isnull', True), models.Q(('disability_grade__gte', 1), ('disability_grade__lte', 4)), _connector='OR'), name='member_disability_grade_1_to_4'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("disability_grade__isnull", True),
+                    models.Q(("disability_grade__gte", 1), ("disability_grade__lte", 4)),
+                    _connector="OR",
+                ),
+                name="member_disability_grade_1_to_4",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.CheckConstraint(condition=models.Q(('is_coresident', True), models.Q(('non_coresident_reason', ''), _negated=True), _connector='OR'), name='member_non_coresident_has_reason'),
+            model_name="member",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_coresident", True),
+                    models.Q(("non_coresident_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="member_non_coresident_has_reason",
+            ),
         ),
     ]

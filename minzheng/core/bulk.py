@@ -1,0 +1,112 @@
+"""Writing many rows at once, faster than bulk_create, for imports and other set-based work.
+
+bulk_create prepares every value through the field API (about 4 µs a value on the reference VM): a registry member
+has 40 columns, so 300,000 members spent about a minute there. `insert_rows` takes rows that are already clean
+Python values, adapts only what the driver cannot take as it is (dates, JSON, …), and hands them over in the
+fastest form each database offers: COPY on PostgreSQL, one prepared statement (executemany) on SQLite.
+
+It bypasses model `save()`, signals and `auto_now`: callers pass every column themselves, inside their own
+transaction, and write their own audit events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from django.db import connection, models
+
+#: field types whose Python values every supported driver takes as they are
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.AutoField,
+    models.BigAutoField,
+)
+
+
+def _converter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None, bool]:
+    """(how to adapt a value of this field, or None; whether equal values may share one adapted value)."""
+    if isinstance(field, models.ForeignKey):
+        return _converter(cast("models.Field[Any, Any]", field.target_field))
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value, True
+    if isinstance(field, models.DateField):
+        return connection.ops.adapt_datefield_value, True
+    if isinstance(field, _PLAIN):
+        return None, False
+    return (lambda value: field.get_db_prep_save(value, connection)), False
+
+
+def insert_rows(
+    model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]], *, returning: bool = False
+) -> list[int]:
+    """INSERT rows (values in the order of the field `names`); with `returning`, give back their new ids in order.
+
+    Identifiers come from the model's own metadata and every value travels as a parameter."""
+    if not rows:
+        return []
+    fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
+    adapt: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
+    for index, item in enumerate(fields):
+        convert, shareable = _converter(item)
+        if convert is not None:
+            # Adapting a datetime costs ~5 µs and the same few values recur (one `now`, shared birthdays).
+            adapt.append((index, convert, {} if shareable else None))
+    params: list[list[Any]] = []
+    for row in rows:
+        prepared = list(row)
+        for index, convert, seen in adapt:
+            value = prepared[index]
+            if value is None:
+                continue
+            if seen is None:
+                prepared[index] = convert(value)
+            else:
+                if value not in seen:
+                    seen[value] = convert(value)
+                prepared[index] = seen[value]
+        params.append(prepared)
+
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    pk = model._meta.pk
+    assert pk is not None  # noqa: S101 - every concrete model has one
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams rows without parsing SQL; a 20,000-value INSERT spends its time being parsed.
+            # Ids, when needed, are drawn from the table's own sequence first, exactly as an INSERT would.
+            if returning:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [model._meta.db_table, pk.column, len(params)],
+                )
+                ids = [fetched[0] for fetched in cursor.fetchall()]
+                columns = f"{quote(pk.column)}, {columns}"
+                params = [[pk_value, *values] for pk_value, values in zip(ids, params, strict=True)]
+            # The raw driver cursor: wrap its errors so callers catch IntegrityError as for any other query.
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for values in params:
+                    copy.write_row(values)
+        elif not returning:
+            # SQLite (and others) run executemany with one prepared statement.
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", params)  # noqa: S608 - see docstring
+        else:
+            # Many rows per statement, RETURNING their ids in the order of VALUES (bulk_create relies on the same).
+            per_statement = max(1, min(500, (connection.features.max_query_params or 999) // len(fields)))
+            for start in range(0, len(params), per_statement):
+                batch = params[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * len(batch))} RETURNING {quote(pk.column)}",  # noqa: S608 - see docstring
+                    [value for values in batch for value in values],
+                )
+                ids.extend(fetched[0] for fetched in cursor.fetchall())
+    return ids
