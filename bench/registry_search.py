@@ -1,6 +1,7 @@
 """Benchmark: finding people in a 1,000,000-person registry (issue 3, "Speed": median < 100 ms).
 
     MINZHENG_VAR_DIR=$(mktemp -d) .venv/bin/python bench/registry_search.py
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE minzheng_bench_search"
     MINZHENG_DATABASE_URL=postgres://postgres@127.0.0.1:5432/minzheng_bench_search .venv/bin/python bench/registry_search.py
 
 Runs migrations on the configured database (use a scratch one), loads the demo county and fills it with synthetic

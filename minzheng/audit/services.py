@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from minzheng.audit.events import EVENT_LABELS
 from minzheng.audit.models import AuditChainHead, AuditEvent
+from minzheng.core.bulk import insert_rows
 
 GENESIS = "0" * 64
 
@@ -120,7 +121,18 @@ def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None
         events.append(event)
     if not events:
         return events
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    # bulk_create prepares each of 15 values through the field API (~50 µs an event); insert_rows does not.
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    ids = insert_rows(
+        AuditEvent,
+        [f.name for f in fields],
+        [[getattr(event, f.attname) for f in fields] for event in events],
+        returning=True,
+    )
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = "default"
     AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return events
 

@@ -6,3 +6,6 @@ class DemoConfig(AppConfig):
     name = "minzheng.demo"
     label = "demo"
     verbose_name = _("演示数据")
+
+    def ready(self) -> None:
+        from minzheng.demo import events  # noqa: F401 - defines the demo's audit event codes

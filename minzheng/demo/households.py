@@ -46,6 +46,7 @@ from minzheng.registry.models import (
     WorkCapacity,
 )
 from minzheng.registry.pinyin import name_keys
+from minzheng.registry.validation import luhn_check_digit
 
 from . import events
 
@@ -240,19 +241,6 @@ class _Draft:
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
     return list(itertools.accumulate(weights))
-
-
-def luhn_check_digit(payload: str) -> str:
-    """The digit that makes payload + digit pass the Luhn check of UnionPay card numbers."""
-    total = 0
-    for index, char in enumerate(reversed(payload)):
-        digit = int(char)
-        if index % 2 == 0:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return str((10 - total % 10) % 10)
 
 
 class _IdNumbers:

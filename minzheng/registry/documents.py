@@ -66,7 +66,7 @@ def document_add(
         raise ValidationFailed(_("文件是空的"), fields={"file": [_("文件是空的")]})
     kind = sniff(data[:16])
     if kind is None:
-        message = _("只接受 PDF、JPEG 或 PNG 文件(按文件内容判断,改扩展名无效)")
+        message = _("只接受 PDF、JPEG 或 PNG 文件(按文件内容判断，改扩展名无效)")
         raise ValidationFailed(message, fields={"file": [message]})
     content_type, suffix = kind
     stored_name = secrets.token_hex(20) + suffix
@@ -112,7 +112,7 @@ def document_open(*, actor: Any, document: Document) -> tuple[Path, Document]:
         raise PermissionDeniedError(_("该记录不在您的管辖范围内。"), status=404)
     path = documents_dir() / document.stored_name
     if not path.is_file():
-        raise ValidationFailed(_("文件已丢失,请联系管理员从备份中恢复"), status=410)
+        raise ValidationFailed(_("文件已丢失，请联系管理员从备份中恢复"), status=410)
     with transaction.atomic():
         audit_record(
             event_code=events.DOCUMENT_DOWNLOADED,

@@ -65,7 +65,7 @@ class MemberForm(forms.Form):
     id_number = forms.CharField(label=_("公民身份号码"), max_length=25)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
     sex = forms.ChoiceField(
-        label=_("性别(可不填,按身份证号)"),
+        label=_("性别(可不填，按身份证号)"),
         choices=[("", "—"), ("male", _("男")), ("female", _("女"))],
         required=False,
     )
@@ -217,7 +217,7 @@ class AssetForm(forms.Form):
 class DocumentForm(forms.Form):
     doc_type = forms.ChoiceField(label=_("材料类型"), choices=DocumentType.choices)
     member = forms.ChoiceField(label=_("相关成员"), required=False)
-    file = forms.FileField(label=_("文件(PDF、JPEG、PNG,不超过 10 MB)"))
+    file = forms.FileField(label=_("文件(PDF、JPEG、PNG，不超过 10 MB)"))
 
     def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

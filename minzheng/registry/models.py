@@ -1,4 +1,4 @@
-"""一户一档: households, their members, incomes (DB-14/15), assets (DB-18) and documents."""
+"""一户一档： households, their members, incomes (DB-14/15), assets (DB-18) and documents."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minzheng.core.scope import RegionScopedModel, RegionScopedQuerySet
 
@@ -19,8 +20,8 @@ class HukouType(models.TextChoices):
 class Relation(models.TextChoices):
     HEAD = "head", _("户主")
     SPOUSE = "spouse", _("配偶")
-    SON = "son", _("子")
-    DAUGHTER = "daughter", _("女")
+    SON = "son", pgettext_lazy("relation to the head of household", "子")
+    DAUGHTER = "daughter", pgettext_lazy("relation to the head of household", "女")
     DAUGHTER_IN_LAW = "daughter_in_law", _("儿媳")
     SON_IN_LAW = "son_in_law", _("女婿")
     PARENT = "parent", _("父母")
@@ -186,7 +187,7 @@ class Member(RegionScopedModel):
         Household, verbose_name=_("家庭"), on_delete=models.PROTECT, related_name="members"
     )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
     name_initials = models.CharField(_("姓名拼音首字母"), max_length=20, db_index=True)
     name_pinyin = models.CharField(_("姓名拼音"), max_length=120, db_index=True)
     id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)

@@ -6,6 +6,8 @@ this table corrects the common ones and the compound surnames (复姓).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 COMPOUND_SURNAMES: dict[str, list[str]] = {
@@ -96,9 +98,15 @@ def name_syllables(name: str) -> list[str]:
     elif name[0] in SURNAME_READINGS:
         surname, rest = [SURNAME_READINGS[name[0]]], name[1:]
     else:
-        surname, rest = lazy_pinyin(name[0], errors="ignore"), name[1:]
-    given = lazy_pinyin(rest, style=Style.NORMAL, errors="ignore") if rest else []
+        surname, rest = list(_reading(name[0])), name[1:]
+    given = list(_reading(rest)) if rest else []
     return [s.lower() for s in surname + given if s]
+
+
+@lru_cache(maxsize=65_536)
+def _reading(text: str) -> tuple[str, ...]:
+    # Surnames and given names recur far more than whole names; pypinyin takes ~10 µs a call.
+    return tuple(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
 def name_keys(name: str) -> tuple[str, str]:

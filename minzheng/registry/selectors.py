@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.accounts.roles import Capability
@@ -22,12 +24,25 @@ _DIGITS = re.compile(r"^\d+[Xx]?$")
 _LATIN = re.compile(r"^[A-Za-z]+$")
 
 
+def _starts_with(field: str, text: str) -> Q:
+    """`field` starts with `text`, in a form each database can answer from an index.
+
+    Django's `__startswith` is a LIKE, which SQLite answers case-insensitively and therefore never from a plain index
+    (a full scan of a million people); the equivalent half-open range `text <= field < next(text)` uses the index.
+    PostgreSQL's LIKE uses the varchar_pattern_ops index Django creates beside every indexed CharField.
+    """
+    if connection.vendor == "sqlite":
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        return Q(**{f"{field}__gte": text, f"{field}__lt": upper})
+    return Q(**{f"{field}__startswith": text})
+
+
 def member_search(
     *, user: Any, query: str = "", village: str = "", include_deceased: bool = True
 ) -> QuerySet[Member]:
     """Find people by name, pinyin initials or full pinyin, full ID or its last 4/6 characters, or phone.
 
-    Every branch hits an index: name/pinyin by prefix, the ID by equality, the last 4/6 by their own columns.
+    Every branch hits an index: name/pinyin/phone by prefix, the ID by equality, the last 4/6 by their own columns.
     """
     queryset = Member.objects.visible_to(user).select_related("household", "region")
     if village:
@@ -46,16 +61,25 @@ def member_search(
         upper = q.upper()
         if len(upper) == 4:
             queryset = queryset.filter(id_last4=upper)
-        elif len(upper) == 6:
-            queryset = queryset.filter(Q(id_last6=upper) | Q(phone__startswith=upper))
         else:
-            queryset = queryset.filter(Q(phone__startswith=upper) | Q(household__phone__startswith=upper))
+            # Households whose phone matches, fetched first: an OR across the join would scan every member.
+            household_ids = list(
+                Household.objects.visible_to(user)
+                .filter(_starts_with("phone", upper))
+                .values_list("id", flat=True)[:500]
+            )
+            matches = _starts_with("phone", upper) | Q(household_id__in=household_ids)
+            if len(upper) == 6:
+                matches |= Q(id_last6=upper)
+            queryset = queryset.filter(matches)
     elif _LATIN.match(q):
         lower = q.lower()
-        queryset = queryset.filter(Q(name_initials__startswith=lower) | Q(name_pinyin__startswith=lower))
+        queryset = queryset.filter(_starts_with("name_initials", lower) | _starts_with("name_pinyin", lower))
     else:
-        queryset = queryset.filter(name__startswith=q)
-    return queryset.order_by("name_initials", "id")
+        queryset = queryset.filter(_starts_with("name", q))
+    # Lower() keeps PostgreSQL from walking the whole initials index in order hoping to meet 20 matches early
+    # (initials are stored lower-case, so the order is the same).
+    return queryset.order_by(Lower("name_initials"), "id")
 
 
 def household_get(*, user: Any, pk: int) -> Household:

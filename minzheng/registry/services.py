@@ -132,14 +132,14 @@ def duplicate_person_message(
         return None
     if covers(scope_code_for(actor), existing.region_id):
         return _(
-            "身份证号 %(id)s 已登记在 %(village)s %(household)s(档案号 %(pk)s),同一人只能在一户中登记"
+            "身份证号 %(id)s 已登记在 %(village)s %(household)s(档案号 %(pk)s)，同一人只能在一户中登记"
         ) % {
             "id": mask_id_number(id_number),
             "village": existing.region.name,
             "household": existing.household,
             "pk": existing.household_id,
         }
-    return _("身份证号 %(id)s 已在县内其他地方登记,同一人只能在一户中登记;如需迁入请联系其所在乡镇") % {
+    return _("身份证号 %(id)s 已在县内其他地方登记，同一人只能在一户中登记；如需迁入请联系其所在乡镇") % {
         "id": mask_id_number(id_number)
     }
 
@@ -185,7 +185,7 @@ def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     if account_errors:
         errors["account_number"] = account_errors
     if number and not data.bank_name.strip():
-        errors.setdefault("bank_name", []).append(_("填写了银行账号,请同时填写开户银行"))
+        errors.setdefault("bank_name", []).append(_("填写了银行账号，请同时填写开户银行"))
     phone = data.phone.strip()
     if phone and not phone.replace("-", "").isdigit():
         errors["phone"] = [_("电话号码只能包含数字和“-”")]
@@ -249,7 +249,7 @@ def household_create(
 def _lock_household(actor: Any, household_id: int) -> Household:
     household = Household.objects.select_for_update().filter(pk=household_id).first()
     if household is None:
-        raise ConflictError(_("该家庭档案已不存在(可能已被合并),请刷新页面。"))
+        raise ConflictError(_("该家庭档案已不存在(可能已被合并)，请刷新页面。"))
     _require_scope(actor, household.region_id)
     return household
 
@@ -289,7 +289,8 @@ def member_add(*, actor: Any, household: Household, data: MemberData) -> Result:
     _require(actor, Capability.EDIT_REGISTRY)
     if data.relation == Relation.HEAD:
         raise MemberValidationFailed(
-            _("本户已有户主;如需更换户主,请先添加成员再“变更户主”"), fields={"relation": [_("本户已有户主")]}
+            _("本户已有户主；如需更换户主，请先添加成员再“变更户主”"),
+            fields={"relation": [_("本户已有户主")]},
         )
     clean = _clean(data)
     with transaction.atomic():
@@ -309,7 +310,7 @@ def member_add(*, actor: Any, household: Household, data: MemberData) -> Result:
 def _lock_member(actor: Any, member_id: int) -> Member:
     member = Member.objects.select_for_update().filter(pk=member_id).select_related("household").first()
     if member is None:
-        raise ConflictError(_("该成员已不存在,请刷新页面。"))
+        raise ConflictError(_("该成员已不存在，请刷新页面。"))
     _require_scope(actor, member.region_id)
     return member
 
@@ -329,11 +330,11 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Result:
         is_head = locked.household.head_id == locked.pk
         if is_head and data.relation != Relation.HEAD:
             raise MemberValidationFailed(
-                _("户主的关系只能是“户主”;请先“变更户主”"), fields={"relation": [_("户主")]}
+                _("户主的关系只能是“户主”；请先“变更户主”"), fields={"relation": [_("户主")]}
             )
         if not is_head and data.relation == Relation.HEAD:
             raise MemberValidationFailed(
-                _("要让此人成为户主,请使用“变更户主”"), fields={"relation": [_("请使用变更户主")]}
+                _("要让此人成为户主，请使用“变更户主”"), fields={"relation": [_("请使用变更户主")]}
             )
         old = _member_snapshot(locked)
         old_id = locked.id_number
@@ -368,7 +369,7 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
     with transaction.atomic():
         locked = _lock_member(actor, member.pk)
         if locked.household.head_id == locked.pk:
-            raise ValidationFailed(_("不能移除户主;请先变更户主"))
+            raise ValidationFailed(_("不能移除户主；请先变更户主"))
         household = locked.household
         snapshot = _member_snapshot(locked)
         IncomeItem.objects.filter(member=locked).update(member=None)
@@ -398,7 +399,7 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
         if source.pk == target.pk:
             raise ValidationFailed(_("此人已在该家庭中"))
         if source.head_id == locked.pk:
-            raise ValidationFailed(_("%(name)s 是户主,迁出前请先为原家庭变更户主") % {"name": locked.name})
+            raise ValidationFailed(_("%(name)s 是户主，迁出前请先为原家庭变更户主") % {"name": locked.name})
         locked.household, locked.region_id, locked.relation = target, target.region_id, relation
         locked.save(update_fields=["household", "region", "relation", "updated_at"])
         IncomeItem.objects.filter(member=locked).update(household=target)
@@ -506,7 +507,7 @@ def household_split(
     address: str,
     region_code: str | None = None,
 ) -> Household:
-    """分户: the chosen members leave to form a new household (same village unless told), its head among them."""
+    """分户： the chosen members leave to form a new household (same village unless told), its head among them."""
     _require(actor, Capability.EDIT_REGISTRY)
     if new_head_id not in member_ids:
         raise ValidationFailed(_("新户的户主必须在分出的成员之中"))
@@ -516,7 +517,7 @@ def household_split(
         if len(moving) != len(set(member_ids)):
             raise ValidationFailed(_("分出的成员必须都是本户成员"))
         if source.head_id in member_ids:
-            raise ValidationFailed(_("原户主不能分出;如需分出,请先变更原户户主"))
+            raise ValidationFailed(_("原户主不能分出；如需分出，请先变更原户户主"))
         if Member.objects.filter(household=source).exclude(pk__in=member_ids).count() == 0:
             raise ValidationFailed(_("原户至少要保留一人"))
         region = _village(actor, region_code or source.region_id)
@@ -557,7 +558,7 @@ def household_split(
 def household_merge(
     *, actor: Any, source: Household, target: Household, relations: dict[int, str] | None = None
 ) -> Household:
-    """合户: everyone in `source` joins `target` (as 'other' unless told); incomes, assets and documents follow;
+    """合户： everyone in `source` joins `target` (as 'other' unless told); incomes, assets and documents follow;
     the source file is closed. Both households must be in the actor's scope."""
     _require(actor, Capability.EDIT_REGISTRY)
     relations = relations or {}

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -81,6 +83,19 @@ def registry_index(request: HttpRequest) -> HttpResponse:
         }
     query_string = request.GET.copy()
     query_string.pop("page", None)
+    user: Any = request.user
+    context["perms_edit"] = user.can(Capability.EDIT_REGISTRY)
+    links = []
+    if user.can(Capability.IMPORT_REGISTRY):
+        links.append({"url": reverse("registry:import"), "label": _("批量导入")})
+    if user.can(Capability.EXPORT_REGISTRY):
+        links.append(
+            {
+                "url": reverse("registry:export") + (f"?village={village}" if village else ""),
+                "label": _("导出 Excel"),
+            }
+        )
+    context["extra_links"] = links
     return render(
         request, "registry/index.html", {"form": form, "query": query_string.urlencode(), **context}
     )
@@ -199,7 +214,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             _warn(request, result.warnings)
             return redirect("registry:household_detail", pk=member.household_id)
-    return _form_page(request, form, _("修改家庭成员:%(name)s") % {"name": member.name}, member.household)
+    return _form_page(request, form, _("修改家庭成员：%(name)s") % {"name": member.name}, member.household)
 
 
 @capability_required(Capability.EDIT_REGISTRY)
@@ -210,7 +225,7 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             target = selectors.household_get(user=request.user, pk=form.cleaned_data["target"])
         except Exception:  # Http404: not found or out of scope, said the same way
-            form.add_error("target", _("找不到该档案号的家庭,或不在您的管辖范围内"))
+            form.add_error("target", _("找不到该档案号的家庭，或不在您的管辖范围内"))
         else:
             try:
                 services.member_move(
@@ -226,7 +241,7 @@ def member_move(request: HttpRequest, pk: int) -> HttpResponse:
                     request, _("%(name)s 已迁入 %(household)s。") % {"name": member.name, "household": target}
                 )
                 return redirect("registry:household_detail", pk=target.pk)
-    return _form_page(request, form, _("成员迁移:%(name)s") % {"name": member.name}, member.household)
+    return _form_page(request, form, _("成员迁移：%(name)s") % {"name": member.name}, member.household)
 
 
 @capability_required(Capability.EDIT_REGISTRY)
@@ -241,9 +256,9 @@ def member_death(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("已登记 %(name)s 死亡;相关待遇将重新核定。") % {"name": member.name})
+            messages.success(request, _("已登记 %(name)s 死亡；相关待遇将重新核定。") % {"name": member.name})
             return redirect("registry:household_detail", pk=member.household_id)
-    return _form_page(request, form, _("登记死亡:%(name)s") % {"name": member.name}, member.household)
+    return _form_page(request, form, _("登记死亡：%(name)s") % {"name": member.name}, member.household)
 
 
 @capability_required(Capability.EDIT_REGISTRY)
@@ -257,7 +272,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
             _form_error(form, exc)
         else:
             return redirect("registry:household_detail", pk=member.household_id)
-    return _form_page(request, form, _("移除家庭成员:%(name)s") % {"name": member.name}, member.household)
+    return _form_page(request, form, _("移除家庭成员：%(name)s") % {"name": member.name}, member.household)
 
 
 @require_POST
@@ -311,7 +326,7 @@ def household_split(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("已分户,新户档案号 %(pk)s。") % {"pk": new.pk})
+            messages.success(request, _("已分户，新户档案号 %(pk)s。") % {"pk": new.pk})
             return redirect("registry:household_detail", pk=new.pk)
     return _form_page(request, form, _("分户"), household)
 
@@ -324,7 +339,7 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             target = selectors.household_get(user=request.user, pk=form.cleaned_data["target"])
         except Exception:  # Http404
-            form.add_error("target", _("找不到该档案号的家庭,或不在您的管辖范围内"))
+            form.add_error("target", _("找不到该档案号的家庭，或不在您的管辖范围内"))
         else:
             try:
                 services.household_merge(actor=request.user, source=household, target=target)
@@ -333,7 +348,7 @@ def household_merge(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已并入档案号 %(pk)s。") % {"pk": target.pk})
                 return redirect("registry:household_detail", pk=target.pk)
-    return _form_page(request, form, _("合户:把本户全部成员并入另一户"), household)
+    return _form_page(request, form, _("合户：把本户全部成员并入另一户"), household)
 
 
 @capability_required(Capability.EDIT_REGISTRY)
@@ -445,3 +460,148 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---- Excel in and out -------------------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "registry_import"
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+
+def _imports_dir() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending_upload(request: HttpRequest) -> tuple[Any, str] | None:
+    """The file this user uploaded for preview (kept under var/imports/ with a random name), or None."""
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending:
+        return None
+    path = _imports_dir() / f"{pending['token']}.upload"
+    return (path, pending["filename"]) if path.is_file() else None
+
+
+@capability_required(Capability.IMPORT_REGISTRY)
+def registry_import_page(request: HttpRequest) -> HttpResponse:
+    """Upload → preview (a dry run that changes nothing) → confirm. A file with any error never imports."""
+    import secrets
+
+    from minzheng.registry.excel import registry_import
+
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["upload_error"] = _("请选择要导入的 .xlsx 或 .csv 文件。")
+            status = 400
+        elif upload.size and upload.size > MAX_IMPORT_BYTES:
+            context["upload_error"] = _("文件不能超过 200 MB。")
+            status = 400
+        else:
+            token = secrets.token_hex(16)
+            path = _imports_dir() / f"{token}.upload"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            request.session[IMPORT_SESSION_KEY] = {"token": token, "filename": upload.name}
+            try:
+                context["report"] = registry_import(
+                    actor=request.user, source=path, filename=upload.name or "", dry_run=True
+                )
+            except DomainError as exc:
+                context["upload_error"] = str(exc.message)
+                status = 400
+            else:
+                status = 200 if context["report"].ok else 400
+    return render(request, "registry/import.html", context, status=status)
+
+
+@require_POST
+@capability_required(Capability.IMPORT_REGISTRY)
+def registry_import_confirm(request: HttpRequest) -> HttpResponse:
+    from minzheng.registry.excel import registry_import
+
+    pending = _pending_upload(request)
+    if pending is None:
+        messages.error(request, _("没有待确认的导入文件，请重新上传。"))
+        return redirect("registry:import")
+    path, filename = pending
+    try:
+        report = registry_import(actor=request.user, source=path, filename=filename, dry_run=False)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("registry:import")
+    if not report.imported:
+        return render(request, "registry/import.html", {"report": report}, status=400)
+    path.unlink(missing_ok=True)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(
+        request, _("导入完成：%(h)s 户，%(m)s 人。") % {"h": report.households, "m": report.members}
+    )
+    return redirect("registry:index")
+
+
+@require_GET
+@capability_required(Capability.IMPORT_REGISTRY)
+def registry_import_errors(request: HttpRequest) -> HttpResponse:
+    """The bad rows of the pending upload as a workbook (recomputed by a dry run: nothing is stored)."""
+    from minzheng.registry.excel import error_workbook, registry_import
+
+    pending = _pending_upload(request)
+    if pending is None:
+        messages.error(request, _("没有待确认的导入文件，请重新上传。"))
+        return redirect("registry:import")
+    path, filename = pending
+    report = registry_import(actor=request.user, source=path, filename=filename, dry_run=True)
+    response = HttpResponse(
+        error_workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = _attachment(_("导入错误清单.xlsx"))
+    return response
+
+
+def _attachment(filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+@require_GET
+@capability_required(Capability.IMPORT_REGISTRY)
+def registry_import_template(request: HttpRequest) -> HttpResponse:
+    from minzheng.registry.excel import import_template
+
+    response = HttpResponse(
+        import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = _attachment(_("家庭档案导入模板.xlsx"))
+    return response
+
+
+@require_GET
+@capability_required(Capability.EXPORT_REGISTRY)
+def registry_export_view(request: HttpRequest) -> FileResponse:
+    """The scoped registry as .xlsx, written in constant memory to a temporary file and streamed."""
+    import tempfile
+
+    from minzheng.registry.excel import registry_export
+
+    village = request.GET.get("village", "")
+    handle = tempfile.TemporaryFile(dir=_imports_dir())  # noqa: SIM115 - FileResponse closes it
+    registry_export(user=request.user, out=handle, village=village)
+    handle.seek(0)
+    stamp = timezone.localdate().isoformat()
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_("家庭档案-%(date)s.xlsx") % {"date": stamp},
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

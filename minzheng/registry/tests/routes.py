@@ -81,6 +81,11 @@ VIEW, EDIT = Capability.VIEW_REGISTRY, Capability.EDIT_REGISTRY
 register(
     RouteCase("registry:index", VIEW),
     RouteCase("registry:household_create", EDIT),
+    RouteCase("registry:import", Capability.IMPORT_REGISTRY),
+    RouteCase("registry:import_confirm", Capability.IMPORT_REGISTRY, method="POST", ok_status=(302,)),
+    RouteCase("registry:import_errors", Capability.IMPORT_REGISTRY, ok_status=(302,)),
+    RouteCase("registry:import_template", Capability.IMPORT_REGISTRY),
+    RouteCase("registry:export", Capability.EXPORT_REGISTRY),
     RouteCase("registry:household_detail", VIEW, targets=HOUSEHOLD),
     RouteCase("registry:household_edit", EDIT, targets=HOUSEHOLD),
     RouteCase("registry:member_add", EDIT, targets=HOUSEHOLD),
