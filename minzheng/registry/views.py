@@ -478,6 +478,22 @@ def _imports_dir() -> Any:
     return path
 
 
+STALE_UPLOAD_SECONDS = 24 * 3600
+
+
+def _forget_stale_uploads() -> int:
+    """Uploads previewed but never confirmed are deleted after a day (they hold people's ID numbers)."""
+    import time
+
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    removed = 0
+    for path in _imports_dir().glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def _pending_upload(request: HttpRequest) -> tuple[Any, str] | None:
     """The file this user uploaded for preview (kept under var/imports/ with a random name), or None."""
     pending = request.session.get(IMPORT_SESSION_KEY)
@@ -505,6 +521,7 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
             context["upload_error"] = _("文件不能超过 200 MB。")
             status = 400
         else:
+            _forget_stale_uploads()
             token = secrets.token_hex(16)
             path = _imports_dir() / f"{token}.upload"
             with path.open("wb") as out:

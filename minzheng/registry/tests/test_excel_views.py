@@ -85,3 +85,21 @@ def test_export_is_scoped_and_masked_per_role(personas: dict[str, Any], client_f
     township_head = cells("township_a_head")
     assert head.id_number not in township_head and mask_id_number(head.id_number) in township_head
     assert "牛滩人" in cells("county_approver")
+
+
+def test_uploads_never_confirmed_are_deleted_after_a_day(
+    personas: dict[str, Any], client_for: Any, settings: Any
+) -> None:
+    import os
+    import time
+
+    stale = settings.VAR_DIR / "imports" / "old.upload"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"510521197001150011")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(stale, (two_days_ago, two_days_ago))
+    _upload(client_for("township_a_clerk"), xlsx(good_rows()))
+    assert not stale.exists()
+    assert (
+        len(list((settings.VAR_DIR / "imports").glob("*.upload"))) == 1
+    )  # the new one, kept for the confirmation
