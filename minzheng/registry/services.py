@@ -84,6 +84,26 @@ def _announce(household_ids: Iterable[int], reason: str, actor: Any) -> None:
     )
 
 
+def _household_event(
+    *,
+    actor: Any,
+    household: Household,
+    event_code: str,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+) -> None:
+    """Audit a change to one household (in the caller's transaction) and announce it after commit."""
+    audit_record(
+        event_code=event_code,
+        actor=actor,
+        region_code=household.region_id,
+        target=household,
+        old=old,
+        new=new,
+    )
+    _announce([household.pk], event_code, actor)
+
+
 def _member_snapshot(member: Member) -> dict[str, Any]:
     return {
         "name": member.name,
@@ -296,14 +316,12 @@ def member_add(*, actor: Any, household: Household, data: MemberData) -> Result:
     with transaction.atomic():
         locked = _lock_household(actor, household.pk)
         member = _new_member(actor, locked, clean)
-        audit_record(
-            event_code=events.MEMBER_ADDED,
+        _household_event(
             actor=actor,
-            region_code=locked.region_id,
-            target=locked,
+            household=locked,
+            event_code=events.MEMBER_ADDED,
             new={"member_id": member.pk, **_member_snapshot(member)},
         )
-        _announce([locked.pk], events.MEMBER_ADDED, actor)
     return Result(member, clean.warnings)
 
 
@@ -374,15 +392,13 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
         snapshot = _member_snapshot(locked)
         IncomeItem.objects.filter(member=locked).update(member=None)
         locked.delete()
-        audit_record(
-            event_code=events.MEMBER_REMOVED,
+        _household_event(
             actor=actor,
-            region_code=household.region_id,
-            target=household,
+            household=household,
+            event_code=events.MEMBER_REMOVED,
             old=snapshot,
             new={"reason": reason.strip()},
         )
-        _announce([household.pk], events.MEMBER_REMOVED, actor)
 
 
 def member_move(*, actor: Any, member: Member, to_household: Household, relation: str) -> Member:
@@ -457,15 +473,13 @@ def household_change_head(
         Member.objects.filter(pk=person.pk).update(relation=Relation.HEAD)
         locked.head = person
         locked.save(update_fields=["head", "updated_at"])
-        audit_record(
-            event_code=events.HEAD_CHANGED,
+        _household_event(
             actor=actor,
-            region_code=locked.region_id,
-            target=locked,
+            household=locked,
+            event_code=events.HEAD_CHANGED,
             old={"head": old_head.name if old_head else None},
             new={"head": person.name},
         )
-        _announce([locked.pk], events.HEAD_CHANGED, actor)
     return locked
 
 
@@ -658,11 +672,10 @@ def income_add(
             period_start=period_start,
             period_end=period_end,
         )
-        audit_record(
-            event_code=events.INCOME_ADDED,
+        _household_event(
             actor=actor,
-            region_code=locked.region_id,
-            target=locked,
+            household=locked,
+            event_code=events.INCOME_ADDED,
             new={
                 "income_id": item.pk,
                 "member": member.name if member else None,
@@ -672,7 +685,6 @@ def income_add(
                 "exclusion": exclusion,
             },
         )
-        _announce([locked.pk], events.INCOME_ADDED, actor)
     return item
 
 
@@ -725,11 +737,10 @@ def asset_add(
             quantity=quantity,
             exempt=exempt,
         )
-        audit_record(
-            event_code=events.ASSET_ADDED,
+        _household_event(
             actor=actor,
-            region_code=locked.region_id,
-            target=locked,
+            household=locked,
+            event_code=events.ASSET_ADDED,
             new={
                 "asset_id": asset.pk,
                 "category": category,
@@ -739,7 +750,6 @@ def asset_add(
                 "exempt": exempt,
             },
         )
-        _announce([locked.pk], events.ASSET_ADDED, actor)
     return asset
 
 
