@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "minzheng.accounts",
     "minzheng.audit",
     "minzheng.registry",
+    "minzheng.policy",
+    "minzheng.assessment",
     "minzheng.demo",
 ]
 
@@ -46,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minzheng.accounts.tokens.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -39,6 +39,9 @@ class Capability(models.TextChoices):
     EXPORT_REGISTRY = "export_registry", _("导出家庭档案")
     SEE_FULL_ID = "see_full_id", _("直接查看完整身份证号")
     REVEAL_ID = "reveal_id", _("点击查看完整身份证号(留痕)")
+    VIEW_POLICY = "view_policy", _("查看政策参数")
+    EDIT_POLICY = "edit_policy", _("维护政策参数")
+    ASSESS = "assess", _("政策测算")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -51,6 +54,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.VIEW_CALENDAR: ALL_ROLES,
     Capability.EDIT_CALENDAR: frozenset({Role.COUNTY_ADMIN}),
     Capability.VIEW_REGISTRY: ALL_ROLES,
+    Capability.VIEW_POLICY: ALL_ROLES,
+    Capability.EDIT_POLICY: frozenset({Role.COUNTY_ADMIN}),
+    Capability.ASSESS: ALL_ROLES,
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

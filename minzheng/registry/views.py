@@ -144,7 +144,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "registry/household_detail.html",
-        {**context, "members": members, "can_edit": can_edit, "can_reveal": can_reveal},
+        {
+            **context,
+            "members": members,
+            "can_edit": can_edit,
+            "can_reveal": can_reveal,
+            "can_assess": request.user.can(Capability.ASSESS),  # type: ignore[union-attr]
+        },
     )
 
 

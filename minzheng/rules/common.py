@@ -1,17 +1,60 @@
-"""What every program's rule returns: a decision that explains itself, line by line, with its sources.
+"""What every program's rule takes and returns: plain snapshots in, a decision that explains itself out.
 
-Pure data: no ORM, no settings. A rule takes a plain snapshot of the household, the policy in force and the date.
+Pure data: no ORM, no settings. A rule module (``dibao.py``, ``tekun.py`` …) defines
+
+* ``Policy`` — a frozen dataclass of the [L] parameters it needs, every field declared with :func:`param`
+  (default = the national default of DOMAIN.md §13, a Chinese label, the rule IDs). The policy app stores these
+  fields as versioned rows per region; ``minzheng assess`` lets a CASE.json override any of them.
+* ``Request`` — a frozen dataclass of what the case adds to the household (the costs of a funeral, the cause of a
+  temporary hardship …), also built from JSON.
+* ``assess(household, request, policy, on, *, dibao)`` returning a :class:`Decision`. ``dibao`` is the 低保 policy
+  in force, because several programs are defined relative to the 低保 standard (特困 1.3 ×, 临时救助 caps …).
+
+Field types are kept to a small vocabulary so one converter can read and write them as JSON and one form can edit
+them: ``Decimal``, ``int``, ``bool``, ``str`` (with ``choices``), ``Fraction``, ``date``, ``X | None``,
+``tuple[X, ...]``, ``dict[str, X]`` and nested frozen dataclasses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from minzheng.registry.idnumber import age_on
 
 #: the legal texts the rules cite (DOMAIN.md §0.2)
 S1 = "社会救助暂行办法"
+S2 = "军人抚恤优待条例(2024)"
+S4 = "殡葬管理条例"
+S6 = "老年人权益保障法"
+S7 = "城市居民最低生活保障条例"
+S8 = "浙江省社会救助条例(2020)"
 S12 = "最低生活保障审核确认办法(民发〔2021〕57号)"
+S13 = "特困人员认定办法(民发〔2021〕43号)"
+GUOFA_2015_52 = "国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见(国发〔2015〕52号)"
+OPINION_2020 = "中办国办《关于改革完善社会救助制度的意见》(2020)"
+GBT_42195 = "老年人能力评估规范(GB/T 42195-2022)"
+LOCAL = "当地政策规定"
+
+
+def param(
+    default: Any,
+    label: Any,
+    *,
+    rules: tuple[str, ...] = (),
+    choices: Mapping[str, Any] | None = None,
+    help_text: Any = "",
+) -> Any:
+    """Declare one policy parameter: its default (national, DOMAIN.md §13), Chinese label and rule IDs."""
+    metadata = {"label": label, "rules": rules, "choices": dict(choices or {}), "help": help_text}
+    if isinstance(default, dict):
+        frozen = dict(default)
+        return field(default_factory=lambda: dict(frozen), metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -33,16 +76,53 @@ class Decision:
     near_dibao: bool = False
     zero_after_rounding: bool = False
     review_months: int | None = None
+    #: "monthly" (元/月), "one_off" (元, once) or "none" (an assessment without money, e.g. elder ability level)
+    period: str = "monthly"
+    #: whom the decision is about, for programs decided per person (高龄津贴, 特困 …)
+    subject: str = ""
+    #: rule IDs marked [K] in DOMAIN.md that this decision relied on: encoded as commonly quoted, to verify
+    needs_verification: tuple[str, ...] = ()
+    #: program-specific results a later step uses (self-care level, age band, care tier …); JSON-friendly values
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SelfCare:
+    """TK-12: the six self-care items; True = can do it alone, False = cannot, None = not assessed."""
+
+    eat: bool | None = None
+    dress: bool | None = None
+    transfer: bool | None = None  # 自主上下床
+    toilet: bool | None = None
+    walk_indoors: bool | None = None
+    bathe: bool | None = None
 
 
 @dataclass(frozen=True)
 class PersonSnapshot:
     name: str
     birth_date: date
+    sex: str = ""  # male / female
+    id_number: str = ""
+    relation: str = ""  # registry.Relation values: head, spouse, son …
     is_coresident: bool = True
     non_coresident_reason: str = ""
     work_capacity: str = "full"  # full / partial / none
-    is_deceased: bool = False
+    schooling: str = ""  # "", preschool, compulsory, high_school, vocational, university, postgraduate
+    serious_illness: str = ""  # the diagnosis when a locally recognised 重特大疾病, else ""
+    disability_category: str = ""  # visual, hearing, speech, physical, intellectual, psychiatric, multiple
+    disability_grade: int | None = None  # 1 (most severe) … 4
+    self_care: SelfCare | None = None
+    veteran_category: str = ""  # registry.VeteranCategory values
+    is_orphan: bool = False  # receives 孤儿基本生活保障 (TK-03, CJ-02)
+    date_of_death: date | None = None
+
+    def age_on(self, on: date) -> int:
+        """Age in 周岁 (ID-04)."""
+        return age_on(self.birth_date, on)
+
+    def dead_on(self, on: date) -> bool:
+        return self.date_of_death is not None and self.date_of_death <= on
 
 
 @dataclass(frozen=True)
@@ -61,10 +141,57 @@ class HouseholdSnapshot:
     incomes: tuple[IncomeSnapshot, ...] = ()
     #: None = property not assessed (an officer decides); False = over the local limits (DB-19)
     property_ok: bool | None = True
-    extra: dict[str, str] = field(default_factory=dict)
+    hukou_type: str = "rural"  # urban / rural: picks the 低保 standard
+    #: what the household already receives: "dibao", "near_dibao", "tekun" or "" (CJ-01, BZ-03 special groups)
+    assistance_status: str = ""
+    region_code: str = ""
+
+    def member(self, name: str) -> PersonSnapshot:
+        """The member called ``name`` (or with that ID number); KeyError when there is none."""
+        for person in self.members:
+            if name in (person.name, person.id_number) and name:
+                return person
+        raise KeyError(name)
+
+    def living(self, on: date) -> tuple[PersonSnapshot, ...]:
+        return tuple(p for p in self.members if not p.dead_on(on))
+
+
+@dataclass(frozen=True)
+class NoRequest:
+    """For programs decided from the household alone (低保)."""
 
 
 def money_text(value: Decimal) -> str:
     """Amounts as written in a sentence: 900.00 keeps its fen, a whole-yuan standard like 580 stays 580."""
     exponent = value.as_tuple().exponent
     return f"{value:.2f}" if isinstance(exponent, int) and exponent < 0 else str(value)
+
+
+def fraction_text(value: Fraction) -> str:
+    """1/4 stays 1/4, 13/10 reads 1.3, 3/2 reads 1.5: how a policy document writes a ratio."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    if decimal == decimal.quantize(Decimal("0.0001")):
+        return format(decimal.normalize(), "f")
+    return f"{value.numerator}/{value.denominator}"
+
+
+def times(amount: Decimal, ratio: Fraction) -> Decimal:
+    """amount × ratio exactly (a ratio is a Fraction: 13/10, 1/6 …); the caller rounds, once, at the end."""
+    product = Fraction(amount) * ratio
+    return Decimal(product.numerator) / Decimal(product.denominator)
+
+
+@dataclass(frozen=True)
+class Program:
+    """One program the engine can decide: its GLOSSARY code, its label and its rule module's pieces."""
+
+    code: str
+    label: Any
+    policy_key: str  # the namespace of its parameters in the policy (usually the module name)
+    policy: type
+    request: type
+    assess: Callable[..., Decision]
+    per_person: bool = False

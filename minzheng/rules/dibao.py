@@ -1,7 +1,9 @@
-"""最低生活保障 (低保), urban and rural: the 补差 (gap) method with its arithmetic shown.
+"""最低生活保障 (低保), urban and rural: who counts, what income counts, the amount with its arithmetic shown.
 
-DB-01 (two tests), DB-11/12 (who counts), DB-14/15 (counted and excluded income), DB-37/39 (amount = n × S − Σ,
-no intermediate rounding, final rounding per policy), DB-43 (review tier), LI-01 (near-dibao below 1.5 × S).
+DB-01 (two tests), DB-11/12 (who counts), DB-13 (单人户), DB-14/15 (counted and excluded income), DB-37/39
+(补差 = n × S − Σ, no intermediate rounding, final rounding per policy), DB-38 (banded method), DB-42 (分类施保),
+DB-43/44/45 (review tiers), LI-01 (near-dibao below 1.5 × S). The procedural numbers of §13 (publicity days,
+working-day limits …) live in the same policy because the procedure reads them from here.
 """
 
 from __future__ import annotations
@@ -14,77 +16,377 @@ from fractions import Fraction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import Unit, money_sum, round_money
-from minzheng.registry.idnumber import age_on
-from minzheng.rules.common import S1, S12, Decision, HouseholdSnapshot, Line, money_text
+from minzheng.rules.common import (
+    LOCAL,
+    OPINION_2020,
+    S1,
+    S7,
+    S12,
+    Decision,
+    HouseholdSnapshot,
+    IncomeSnapshot,
+    Line,
+    PersonSnapshot,
+    Program,
+    fraction_text,
+    money_text,
+    param,
+    times,
+)
 
 UNIT_NAMES = {"yuan": gettext_lazy("元"), "jiao": gettext_lazy("角"), "fen": gettext_lazy("分")}
+ROUNDING_CHOICES = {
+    "yuan": gettext_lazy("四舍五入到元"),
+    "jiao": gettext_lazy("四舍五入到角"),
+    "fen": gettext_lazy("到分"),
+}
+INCOME_EXCLUSIONS = {
+    "preferential_care": gettext_lazy("优待抚恤金、补助金"),
+    "family_planning": gettext_lazy("计划生育奖励与扶助金"),
+    "scholarship": gettext_lazy("奖学金"),
+    "award": gettext_lazy("见义勇为等奖励性收入"),
+    "social_assistance": gettext_lazy("政府发放的社会救助款物"),
+    "central_basic_pension": gettext_lazy("中央确定的城乡居民基础养老金"),
+    "disability_subsidies": gettext_lazy("残疾人两项补贴"),
+    "elderly_allowance": gettext_lazy("高龄津贴"),
+    "other": gettext_lazy("设区的市级以上政府规定的其他收入"),
+}
+#: registry.NonCoresidentReason labels (DB-12), repeated here because rules never import the ORM
+NON_CORESIDENT = {
+    "clergy_away": gettext_lazy("宗教教职人员在宗教场所居住满三年"),
+    "in_prison": gettext_lazy("在监狱服刑"),
+    "drug_rehab": gettext_lazy("强制隔离戒毒"),
+    "declared_missing": gettext_lazy("宣告失踪"),
+    "conscript": gettext_lazy("服义务兵役(地方规定)"),
+    "lives_apart": gettext_lazy("不共同生活(如已分户的子女)"),
+    "other": gettext_lazy("省级规定的其他情形"),
+}
+INCREMENT_CATEGORIES = {
+    "elderly": gettext_lazy("老年人"),
+    "minor": gettext_lazy("未成年人"),
+    "severe_disability": gettext_lazy("重度残疾人"),
+    "serious_illness": gettext_lazy("重病患者"),
+}
+REVIEW_TIERS = {
+    "national_two_tier": gettext_lazy("全国两档(每年/每半年)"),
+    "xianyang": gettext_lazy("咸阳 A/B/C 三类"),
+    "chongqing": gettext_lazy("重庆(2016 条例第二十六条)"),
+}
 
 
 @dataclass(frozen=True)
-class DibaoPolicy:
-    """The [L] parameters that vary by place and time (the policy app supplies them; tests build them)."""
+class Band:
+    """DB-38 分档: a household whose per-capita income is below ``below × S`` gets ``pays × S`` per member."""
 
-    standard: Decimal  # 低保标准， 元/人·月
-    payment_rounding: Unit = "yuan"  # DB-39
-    near_dibao_ratio: Fraction = Fraction(3, 2)  # LI-01
-    working_age: tuple[int, int] = (16, 59)  # DB-43: "working-age members able to work"
+    below: Fraction
+    pays: Fraction
 
 
-def _review_months(
-    household: HouseholdSnapshot, counted: list[str], on: date, policy: DibaoPolicy
+@dataclass(frozen=True)
+class Increment:
+    """DB-42 分类施保: an extra amount for each member of a class — ``ratio × S + fixed`` per month."""
+
+    category: str
+    ratio: Fraction = Fraction(0)
+    fixed: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The [L] parameters of 低保 (DOMAIN.md §13 ``dibao:``), versioned per region by the policy app."""
+
+    standard_urban: Decimal = param(Decimal("788"), gettext_lazy("城市低保标准(元/人·月)"), rules=("DB-02",))
+    standard_rural: Decimal = param(Decimal("580"), gettext_lazy("农村低保标准(元/人·月)"), rules=("DB-02",))
+    method: str = param(
+        "gap",
+        gettext_lazy("低保金计算方法"),
+        rules=("DB-37", "DB-38"),
+        choices={"gap": gettext_lazy("补差"), "banded": gettext_lazy("分档")},
+    )
+    bands: tuple[Band, ...] = param(
+        (), gettext_lazy("分档标准(人均收入低于标准的倍数 → 按标准的倍数发放)"), rules=("DB-38",)
+    )
+    payment_rounding: str = param(
+        "yuan", gettext_lazy("低保金取整"), rules=("DB-39",), choices=ROUNDING_CHOICES
+    )
+    derived_standard_rounding: str = param(
+        "ceil_yuan",
+        gettext_lazy("派生标准(如特困 1.3 倍)取整"),
+        rules=("DB-40",),
+        choices={
+            "ceil_yuan": gettext_lazy("向上取整到元"),
+            "half_up_yuan": gettext_lazy("四舍五入到元"),
+            "none": gettext_lazy("不取整"),
+        },
+    )
+    near_dibao_ratio: Fraction = param(Fraction(3, 2), gettext_lazy("低保边缘家庭认定倍数"), rules=("LI-01",))
+    excluded_income: tuple[str, ...] = param(
+        tuple(INCOME_EXCLUSIONS),
+        gettext_lazy("不计入家庭收入的项目"),
+        rules=("DB-15", "YF-09"),
+        choices=INCOME_EXCLUSIONS,
+    )
+    central_basic_pension_monthly: Decimal = param(
+        Decimal("143"), gettext_lazy("中央确定的基础养老金(元/月)"), rules=("DB-15",)
+    )
+    income_period_months: int = param(12, gettext_lazy("收入计算期(月)"), rules=("DB-17",))
+    single_person_floor_ratio: Fraction | None = param(
+        None, gettext_lazy("单人户保底(标准的倍数，空为不设)"), rules=("DB-13",)
+    )
+    increments: tuple[Increment, ...] = param((), gettext_lazy("分类施保加发"), rules=("DB-42",))
+    increment_stack: str = param(
+        "max",
+        gettext_lazy("同一人符合多类时"),
+        rules=("DB-42",),
+        choices={"max": gettext_lazy("取最高"), "sum": gettext_lazy("累加")},
+    )
+    elderly_age: int = param(60, gettext_lazy("分类施保中老年人的年龄"), rules=("DB-42",))
+    working_age_from: int = param(16, gettext_lazy("劳动年龄下限(周岁)"), rules=("DB-43",))
+    working_age_to: int = param(59, gettext_lazy("劳动年龄上限(周岁)"), rules=("DB-43",))
+    review_tiers: str = param(
+        "national_two_tier", gettext_lazy("复核分类"), rules=("DB-43", "DB-45"), choices=REVIEW_TIERS
+    )
+    emergency_entrant_review_months: int = param(
+        6, gettext_lazy("重大突发事件期间纳入的，复核期限(月)"), rules=("DB-44",)
+    )
+    confirmation_level: str = param(
+        "county",
+        gettext_lazy("审核确认权限"),
+        rules=("DB-03",),
+        choices={"county": gettext_lazy("县级民政部门"), "township_delegated": gettext_lazy("下放乡镇")},
+    )
+    publicity_days: int = param(7, gettext_lazy("公示天数"), rules=("DB-25",))
+    township_start_investigation_wd: int = param(3, gettext_lazy("受理后开始调查(工作日)"), rules=("DB-21",))
+    county_confirm_wd: int = param(10, gettext_lazy("县级审核确认(工作日)"), rules=("DB-28",))
+    total_limit_wd: int = param(30, gettext_lazy("办结时限(工作日)"), rules=("DB-30",))
+    total_limit_extended_wd: int = param(45, gettext_lazy("特殊情况延长至(工作日)"), rules=("DB-30",))
+    exclude_publicity_from_deadline: bool = param(
+        False, gettext_lazy("公示期不计入办结时限"), rules=("DB-30",)
+    )
+    refusal_notice_wd: int = param(3, gettext_lazy("不予确认书面告知(工作日)"), rules=("DB-29",))
+    payment_start: str = param(
+        "next_month",
+        gettext_lazy("起始发放月份"),
+        rules=("DB-29",),
+        choices={"next_month": gettext_lazy("确认决定次月"), "same_month": gettext_lazy("确认决定当月")},
+    )
+    democratic_review_mode: str = param(
+        "on_objection",
+        gettext_lazy("民主评议"),
+        rules=("DB-27",),
+        choices={
+            "on_objection": gettext_lazy("公示有异议时"),
+            "always": gettext_lazy("每件必评"),
+            "never": gettext_lazy("不评议"),
+        },
+    )
+    taper_months: int = param(6, gettext_lazy("渐退期(月)"), rules=("DB-48",))
+    taper_schedule: tuple[Fraction, ...] = param(
+        (Fraction(1),) * 6, gettext_lazy("渐退期各月发放比例"), rules=("DB-48",)
+    )
+
+    def standard_for(self, hukou_type: str) -> Decimal:
+        """The monthly standard S for an urban or rural household."""
+        return self.standard_urban if hukou_type == "urban" else self.standard_rural
+
+
+@dataclass(frozen=True)
+class Request:
+    #: DB-13: the member who applies alone (单人户); "" = the whole household applies
+    single_person: str = ""
+    #: DB-44: enrolled during a major emergency (disaster, epidemic): reviewed within 6 months after it ends
+    emergency_entrant: bool = False
+
+
+def _kind(household: HouseholdSnapshot) -> str:
+    return _("城市") if household.hukou_type == "urban" else _("农村")
+
+
+def _review(
+    household: HouseholdSnapshot, counted: list[PersonSnapshot], request: Request, policy: Policy, on: date
 ) -> tuple[int, Line]:
-    low, high = policy.working_age
+    """DB-43 (national two tiers), DB-45 (咸阳, 重庆 presets), DB-44 (emergency entrants)."""
     able = [
-        p.name
-        for p in household.members
-        if p.is_coresident
-        and not p.is_deceased
-        and p.work_capacity == "full"
-        and low <= age_on(p.birth_date, on) <= high
+        p
+        for p in counted
+        if p.work_capacity == "full" and policy.working_age_from <= p.age_on(on) <= policy.working_age_to
     ]
-    earns = {i.member for i in household.incomes if not i.exclusion and i.category in {"wage", "business"}}
-    if able and (earns & set(able) or counted):
-        return 6, Line(
-            _("家庭有劳动年龄且有劳动能力的成员(%(names)s)，收入不固定：每半年复核一次")
-            % {"names": "、".join(able)},
+    names = "、".join(p.name for p in able)
+    earners = {i.member for i in household.incomes if i.category in {"wage", "business"}}
+    urban = household.hukou_type == "urban"
+    if policy.review_tiers == "xianyang":
+        if able:
+            months = 3 if urban else 6
+            text = _("C 类(有劳动能力成员：%(names)s，收入不稳定)：每 %(m)s 个月复核一次") % {
+                "names": names,
+                "m": months,
+            }
+        else:
+            months = 12
+            text = _("A/B 类(无劳动能力或收入稳定)：每年复核一次")
+        line = Line(text, ("DB-45",), _("咸阳市低保分类管理规定"))
+    elif policy.review_tiers == "chongqing":
+        if able and not any(p.name in earners for p in able):
+            months = 1 if urban else 3
+            text = _("有劳动能力但未就业(%(names)s)：每 %(m)s 个月复核一次") % {"names": names, "m": months}
+        elif not able and any(p.serious_illness or p.disability_grade for p in counted):
+            months = 12
+            text = _("重病、重残且收入稳定：每年复核一次")
+        else:
+            months = 6
+            text = _("收入相对稳定：每半年复核一次")
+        line = Line(text, ("DB-45",), _("重庆市城乡居民最低生活保障条例 第二十六条"))
+    elif able:
+        months = 6
+        line = Line(
+            _("家庭有劳动年龄且有劳动能力的成员(%(names)s)，收入不固定：每半年复核一次") % {"names": names},
             ("DB-43",),
             S12,
         )
-    return 12, Line(_("家庭无劳动年龄的有劳动能力成员，收入相对稳定：每年复核一次"), ("DB-43",), S12)
+    else:
+        months = 12
+        line = Line(_("家庭无劳动年龄的有劳动能力成员，收入相对稳定：每年复核一次"), ("DB-43",), S12)
+    if request.emergency_entrant and months > policy.emergency_entrant_review_months:
+        months = policy.emergency_entrant_review_months
+        line = Line(
+            line.text
+            + _("；重大突发事件期间纳入，事件结束后 %(m)s 个月内全面复核")
+            % {"m": policy.emergency_entrant_review_months},
+            (*line.rules, "DB-44"),
+            S12,
+        )
+    return months, line
 
 
-def assess(household: HouseholdSnapshot, policy: DibaoPolicy, on: date) -> Decision:
-    """Decide 低保 for one household on a date, explaining every step."""
+def _increment_for(
+    person: PersonSnapshot, policy: Policy, standard: Decimal, on: date
+) -> tuple[Decimal, str]:
+    """DB-42: the extra monthly amount for one member (exact, unrounded) and the classes it came from."""
+    classes = {
+        "elderly": person.age_on(on) >= policy.elderly_age,
+        "minor": person.age_on(on) < 18,
+        "severe_disability": person.disability_grade is not None and person.disability_grade <= 2,
+        "serious_illness": bool(person.serious_illness),
+    }
+    matched = [
+        (times(standard, inc.ratio) + inc.fixed, inc)
+        for inc in policy.increments
+        if classes.get(inc.category)
+    ]
+    if not matched:
+        return Decimal("0"), ""
+    if policy.increment_stack == "sum":
+        return sum((amount for amount, _inc in matched), Decimal("0")), "、".join(
+            str(INCREMENT_CATEGORIES.get(inc.category, inc.category)) for _a, inc in matched
+        )
+    amount, best = max(matched, key=lambda pair: pair[0])
+    return amount, str(INCREMENT_CATEGORIES.get(best.category, best.category))
+
+
+def _single_person_lines(person: PersonSnapshot, on: date) -> tuple[bool, Line]:
+    grade = person.disability_grade
+    qualifies = (
+        (grade is not None and grade <= 2)
+        or (grade == 3 and person.disability_category in {"intellectual", "psychiatric"})
+        or bool(person.serious_illness)
+        or person.non_coresident_reason == "clergy_away"
+    )
+    if qualifies:
+        return True, Line(
+            _("%(name)s 属于重度残疾、重病或宗教教职人员，可单独提出申请(单人户)") % {"name": person.name},
+            ("DB-13",),
+            S12,
+        )
+    return False, Line(
+        _("%(name)s 不属于可单独提出申请的情形(重度残疾、重病等)，应以家庭为单位申请")
+        % {"name": person.name},
+        ("DB-13",),
+        S12,
+    )
+
+
+def assess(
+    household: HouseholdSnapshot,
+    request: Request,
+    policy: Policy,
+    on: date,
+    *,
+    dibao: Policy | None = None,
+) -> Decision:
+    """Decide 低保 for one household (or one person applying alone) on a date, explaining every step."""
+    del dibao  # 低保 is its own reference standard
     lines: list[Line] = []
     warnings: list[str] = []
-    counted_members = [p for p in household.members if p.is_coresident and not p.is_deceased]
-    excluded = [p for p in household.members if not p.is_coresident and not p.is_deceased]
+    needs: list[str] = []
+    standard = policy.standard_for(household.hukou_type)
+    lines.append(
+        Line(
+            _("%(kind)s低保标准 %(s)s 元/人·月") % {"kind": _kind(household), "s": money_text(standard)},
+            ("DB-02",),
+            S1 + " 第十条",
+        )
+    )
+    living = household.living(on)
+    incomes = household.incomes
+    single: PersonSnapshot | None = None
+    if request.single_person:
+        try:
+            single = household.member(request.single_person)
+        except KeyError:
+            raise ValidationFailed(
+                _("单人户申请人“%(name)s”不是该户成员") % {"name": request.single_person}
+            ) from None
+        ok, line = _single_person_lines(single, on)
+        lines.append(line)
+        needs.append("DB-13")
+        if not ok:
+            return Decision("dibao", False, Decimal("0"), tuple(lines), needs_verification=tuple(needs))
+        counted_members = [single]
+        incomes = tuple(i for i in household.incomes if i.member == single.name)
+        lines.append(Line(_("按单人户计算：保障人数 1 人，只计本人收入"), ("DB-13",), S12))
+    else:
+        counted_members = [p for p in living if p.is_coresident]
+        excluded = [p for p in living if not p.is_coresident]
+        text = _("共同生活的家庭成员 %(n)s 人") % {"n": len(counted_members)}
+        if excluded:
+            text += _("(不计入：%(names)s)") % {
+                "names": "、".join(
+                    f"{p.name}({NON_CORESIDENT.get(p.non_coresident_reason, p.non_coresident_reason)})"
+                    for p in excluded
+                )
+            }
+        lines.append(Line(text, ("DB-11", "DB-12"), S12))
     n = len(counted_members)
-    text = _("共同生活的家庭成员 %(n)s 人") % {"n": n}
-    if excluded:
-        text += _("(不计入：%(names)s)") % {
-            "names": "、".join(f"{p.name}({p.non_coresident_reason})" for p in excluded)
-        }
-    lines.append(Line(text, ("DB-11", "DB-12"), S12))
     if n == 0:
         return Decision("dibao", False, Decimal("0"), tuple(lines), (_("没有共同生活的家庭成员，无法计算"),))
 
-    for item in household.incomes:
-        if item.exclusion:
+    counted_items: list[IncomeSnapshot] = []
+    for item in incomes:
+        if item.exclusion and item.exclusion in policy.excluded_income:
             lines.append(
                 Line(
                     _("%(source)s %(amount)s 元/月 不计入家庭收入(%(reason)s)")
                     % {
                         "source": item.source,
                         "amount": money_text(item.monthly_amount),
-                        "reason": item.exclusion_label or item.exclusion,
+                        "reason": item.exclusion_label
+                        or INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion),
                     },
-                    ("DB-15",),
+                    ("DB-15", "YF-09") if item.exclusion == "preferential_care" else ("DB-15",),
                     S12,
                 )
             )
-    counted_items = [i for i in household.incomes if not i.exclusion]
+            if item.exclusion in {"central_basic_pension", "disability_subsidies"}:
+                needs.append("DB-15")
+        else:
+            if item.exclusion:
+                warnings.append(
+                    _("%(source)s 标为“%(reason)s”，但当地政策未将其列为不计入收入的项目，已计入")
+                    % {"source": item.source, "reason": INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion)}
+                )
+            counted_items.append(item)
     total = money_sum([i.monthly_amount for i in counted_items])
     parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in counted_items) or "0"
     lines.append(
@@ -94,18 +396,19 @@ def assess(household: HouseholdSnapshot, policy: DibaoPolicy, on: date) -> Decis
             S12,
         )
     )
+    if any(i.monthly_amount < 0 for i in counted_items):
+        warnings.append(_("有收入项目为负数，请核实"))
 
-    standard = policy.standard
-    per_capita = (
-        total / n
-    )  # for the sentence only; the amount below never uses a rounded per-capita figure (DB-39)
+    per_capita = total / n  # for the sentence only: the amount below never uses a rounded per-capita (DB-39)
     shown = round_money(per_capita)
-    review, review_line = _review_months(household, [i.source for i in counted_items], on, policy)
+    review, review_line = _review(household, counted_members, request, policy, on)
     if household.property_ok is False:
         lines.append(
             Line(_("家庭财产超过当地规定，不符合低保条件"), ("DB-01", "DB-18", "DB-19"), S1 + " 第九条")
         )
-        return Decision("dibao", False, Decimal("0"), tuple(lines))
+        return Decision(
+            "dibao", False, Decimal("0"), tuple(lines), tuple(warnings), needs_verification=tuple(needs)
+        )
     if household.property_ok is None:
         warnings.append(_("家庭财产尚未核定，须由经办人员确认"))
 
@@ -118,25 +421,30 @@ def assess(household: HouseholdSnapshot, policy: DibaoPolicy, on: date) -> Decis
                 S1 + " 第九条",
             )
         )
-        limit = (
-            standard
-            * Decimal(policy.near_dibao_ratio.numerator)
-            / Decimal(policy.near_dibao_ratio.denominator)
-        )
-        near = per_capita < limit and household.property_ok is not False
+        limit = times(standard, policy.near_dibao_ratio)
+        near = per_capita < limit and single is None
         if near:
             lines.append(
                 Line(
                     _("低于低保标准的 %(ratio)s 倍(%(limit)s 元)：属于低保边缘家庭")
                     % {
-                        "ratio": str(policy.near_dibao_ratio.numerator / policy.near_dibao_ratio.denominator),
+                        "ratio": fraction_text(policy.near_dibao_ratio),
                         "limit": money_text(round_money(limit)),
                     },
                     ("LI-01",),
                     S12,
                 )
             )
-        return Decision("dibao", False, Decimal("0"), tuple(lines), tuple(warnings), near_dibao=near)
+        return Decision(
+            "dibao",
+            False,
+            Decimal("0"),
+            tuple(lines),
+            tuple(warnings),
+            near_dibao=near,
+            needs_verification=tuple(needs),
+            facts={"per_capita_income": shown, "standard": standard, "members": n},
+        )
 
     lines.append(
         Line(
@@ -146,21 +454,81 @@ def assess(household: HouseholdSnapshot, policy: DibaoPolicy, on: date) -> Decis
             S1 + " 第九条",
         )
     )
-    exact = n * standard - total
-    amount = round_money(exact, policy.payment_rounding)
+    unit: Unit = policy.payment_rounding  # type: ignore[assignment]  # validated by the policy's choices
+    if policy.method == "banded":
+        exact, band_line = _banded(per_capita, n, standard, policy)
+        if band_line is None:
+            problem = (
+                _("当地采用分档发放，但未设置分档标准")
+                if not policy.bands
+                else _("家庭月人均收入不在任何一档之内，请检查分档标准")
+            )
+            return Decision(
+                "dibao",
+                False,
+                Decimal("0"),
+                tuple(lines),
+                (*warnings, problem),
+                needs_verification=tuple(needs),
+            )
+        lines.append(band_line)
+    else:
+        exact = n * standard - total
+        text = _("补差：%(n)s × %(s)s − %(total)s = %(exact)s 元/月") % {
+            "n": n,
+            "s": money_text(standard),
+            "total": money_text(total),
+            "exact": money_text(exact),
+        }
+        if shown == per_capita:  # the cross-check only reads true when the per-capita figure is exact (DB-39)
+            text += _("(核验：(%(s)s − %(pc)s) × %(n)s = %(exact)s)") % {
+                "s": money_text(standard),
+                "pc": money_text(shown),
+                "n": n,
+                "exact": money_text(exact),
+            }
+        lines.append(Line(text, ("DB-37", "DB-39"), S1 + " 第十二条"))
+        if total == 0 and all(p.work_capacity == "none" for p in counted_members):
+            lines.append(Line(_("无收入、无劳动能力：按当地低保标准全额发放"), ("DB-37",), S7 + " 第八条"))
+
+    extra_parts: list[str] = []
+    extra_total = Decimal("0")
+    for person in counted_members:
+        amount, classes = _increment_for(person, policy, standard, on)
+        if amount:
+            extra_total += amount
+            extra_parts.append(f"{person.name}({classes}) {money_text(round_money(amount))}")
+    if extra_parts:
+        lines.append(
+            Line(
+                _("分类施保加发：%(parts)s，共 %(total)s 元/月")
+                % {"parts": "；".join(extra_parts), "total": money_text(round_money(extra_total))},
+                ("DB-42",),
+                S1 + " 第十二条",
+            )
+        )
+        exact += extra_total
+
+    if single is not None and policy.single_person_floor_ratio is not None:
+        floor = times(standard, policy.single_person_floor_ratio)
+        if exact < floor:
+            lines.append(
+                Line(
+                    _("单人户保底：不低于低保标准的 %(ratio)s 倍 = %(floor)s 元/月")
+                    % {"ratio": fraction_text(policy.single_person_floor_ratio), "floor": money_text(floor)},
+                    ("DB-13",),
+                    _("当地单人户保障规定"),
+                )
+            )
+            exact = floor
+
+    amount = round_money(exact, unit)
     lines.append(
         Line(
-            _("低保金 = %(n)s × %(s)s − %(total)s = %(exact)s 元/月，按%(unit)s四舍五入为 %(amount)s 元/月")
-            % {
-                "n": n,
-                "s": money_text(standard),
-                "total": money_text(total),
-                "exact": money_text(exact),
-                "unit": UNIT_NAMES[policy.payment_rounding],
-                "amount": money_text(amount),
-            },
-            ("DB-37", "DB-39"),
-            S1 + " 第十二条",
+            _("低保金 %(exact)s 元/月，按%(unit)s四舍五入为 %(amount)s 元/月")
+            % {"exact": money_text(exact), "unit": UNIT_NAMES[unit], "amount": money_text(amount)},
+            ("DB-39",),
+            LOCAL,
         )
     )
     lines.append(review_line)
@@ -168,5 +536,52 @@ def assess(household: HouseholdSnapshot, policy: DibaoPolicy, on: date) -> Decis
     if zero:
         warnings.append(_("补差金额按规定取整后为 0"))
     return Decision(
-        "dibao", True, amount, tuple(lines), tuple(warnings), zero_after_rounding=zero, review_months=review
+        "dibao",
+        True,
+        amount,
+        tuple(lines),
+        tuple(warnings),
+        zero_after_rounding=zero,
+        review_months=review,
+        needs_verification=tuple(needs),
+        subject=single.name if single else "",
+        facts={"per_capita_income": shown, "standard": standard, "members": n, "exact_amount": exact},
     )
+
+
+def _banded(per_capita: Decimal, n: int, standard: Decimal, policy: Policy) -> tuple[Decimal, Line | None]:
+    """DB-38: the first band (by ascending income limit) the per-capita income is below decides the rate."""
+    for band in sorted(policy.bands, key=lambda b: b.below):
+        limit = times(standard, band.below)
+        if per_capita < limit:
+            per_person = times(standard, band.pays)
+            exact = per_person * n
+            return exact, Line(
+                _(
+                    "分档：人均收入低于标准的 %(below)s 倍(%(limit)s 元)，每人按标准的 %(pays)s 倍 %(pp)s 元发放，"
+                    "%(n)s × %(pp)s = %(exact)s 元/月"
+                )
+                % {
+                    "below": fraction_text(band.below),
+                    "limit": money_text(round_money(limit)),
+                    "pays": fraction_text(band.pays),
+                    "pp": money_text(round_money(per_person)),
+                    "n": n,
+                    "exact": money_text(round_money(exact)),
+                },
+                ("DB-38",),
+                OPINION_2020,
+            )
+    return Decimal("0"), None
+
+
+PROGRAMS: tuple[Program, ...] = (
+    Program(
+        code="dibao",
+        label=gettext_lazy("最低生活保障"),
+        policy_key="dibao",
+        policy=Policy,
+        request=Request,
+        assess=assess,
+    ),
+)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from minzheng.accounts.roles import Capability
+from minzheng.assessment.cases import decision_json, explain
+from minzheng.assessment.forms import request_fields, request_from_post
+from minzheng.assessment.services import assess_case, assess_household
+from minzheng.core.decorators import capability_required
+from minzheng.core.errors import DomainError
+from minzheng.registry import selectors as registry
+from minzheng.rules.programs import PROGRAMS
+
+PROPERTY_CHOICES = {
+    "auto": gettext_lazy("按档案判断(无非豁免财产即符合)"),
+    "yes": gettext_lazy("经核定符合规定"),
+    "no": gettext_lazy("超过当地规定"),
+}
+ASSISTANCE_CHOICES = {
+    "": gettext_lazy("无"),
+    "dibao": gettext_lazy("低保"),
+    "near_dibao": gettext_lazy("低保边缘"),
+    "tekun": gettext_lazy("特困"),
+}
+
+
+@require_POST
+@capability_required(Capability.ASSESS)
+def api_assess(request: HttpRequest) -> JsonResponse:
+    """POST /api/v1/assess: CASE.json in, the decision out (token or session auth)."""
+    try:
+        data = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JsonResponse(
+            {"code": "bad_json", "message": _("请求内容不是有效的 JSON。"), "fields": {}}, status=400
+        )
+    case, decision = assess_case(data)  # DomainError → the API error shape (DomainErrorMiddleware)
+    body = decision_json(decision, case)
+    if request.GET.get("explain"):
+        body["explanation"] = explain(decision, case)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.ASSESS)
+def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """测算: any program on the live household, with the decision's breakdown, before anyone applies."""
+    household = registry.household_get(user=request.user, pk=pk)
+    members = list(household.members.filter(date_of_death__isnull=True).order_by("pk"))
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("program", "dibao")
+    program = PROGRAMS.get(code) or PROGRAMS["dibao"]
+    context: dict[str, object] = {
+        "household": household,
+        "members": members,
+        "programs": PROGRAMS,
+        "program": program,
+        "fields": request_fields(program, source if request.method == "POST" else None),
+        "posted": source,
+        "property_choices": PROPERTY_CHOICES,
+        "assistance_choices": ASSISTANCE_CHOICES,
+        "on": source.get("on") or timezone.localdate().isoformat(),
+    }
+    status = 200
+    if request.method == "POST":
+        try:
+            try:
+                on = date.fromisoformat(str(context["on"]))
+            except ValueError:
+                raise DomainError(_("测算日期格式应为 YYYY-MM-DD")) from None
+            prop = source.get("property", "auto")
+            case, decision = assess_household(
+                household=household,
+                program_code=program.code,
+                on=on,
+                request=request_from_post(program, source),
+                property_ok={"yes": True, "no": False}.get(prop),
+                assistance_status=source.get("assistance_status", ""),
+            )
+        except DomainError as exc:
+            context["error"] = exc
+            status = 400
+        else:
+            context["decision"] = decision
+            context["case"] = case
+            context["explanation"] = explain(decision, case)
+    return render(request, "assessment/household_assess.html", context, status=status)
