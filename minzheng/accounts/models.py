@@ -68,7 +68,9 @@ class LoginFailure(models.Model):
 class ApiToken(models.Model):
     """A bearer token for the JSON API (scripts, the county's other systems). Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("用途"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -85,7 +85,8 @@ class ApiTokenMiddleware:
             user = user_for_token(header.removeprefix("Bearer ").strip())
             if user is None:
                 return JsonResponse(
-                    {"code": "not_authenticated", "message": _("API 令牌无效或已吊销。"), "fields": {}}, status=401
+                    {"code": "not_authenticated", "message": _("API 令牌无效或已吊销。"), "fields": {}},
+                    status=401,
                 )
             request.user = user
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

@@ -36,7 +36,9 @@ class Case:
 
 
 def _fail(path: str, message: str) -> ValidationFailed:
-    return ValidationFailed(_("%(path)s：%(message)s") % {"path": path, "message": message}, fields={path: [message]})
+    return ValidationFailed(
+        _("%(path)s：%(message)s") % {"path": path, "message": message}, fields={path: [message]}
+    )
 
 
 def program_for(code: Any) -> Program:
@@ -138,7 +140,11 @@ def decide(case: Case) -> Decision:
 def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
     """The decision as CASE.json's answer: money as strings, every line with its rules and source."""
     namespace = case.program.policy_key
-    used = {key: serialize.to_json(value) for key, value in case.policy.values.items() if key.startswith(f"{namespace}.")}
+    used = {
+        key: serialize.to_json(value)
+        for key, value in case.policy.values.items()
+        if key.startswith(f"{namespace}.")
+    }
     return {
         "program": decision.program,
         "program_label": str(case.program.label),
@@ -150,13 +156,17 @@ def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
         "period": decision.period,
         "zero_after_rounding": decision.zero_after_rounding,
         "review_months": decision.review_months,
-        "lines": [{"text": line.text, "rules": list(line.rules), "source": line.source} for line in decision.lines],
+        "lines": [
+            {"text": line.text, "rules": list(line.rules), "source": line.source} for line in decision.lines
+        ],
         "warnings": list(decision.warnings),
         "needs_verification": list(decision.needs_verification),
         "facts": serialize.to_json(decision.facts),
         "policy": {
             "values": used,
-            "origins": {key: case.policy.origins[key] for key in used if case.policy.origins[key] != _("全国默认")},
+            "origins": {
+                key: case.policy.origins[key] for key in used if case.policy.origins[key] != _("全国默认")
+            },
         },
     }
 
@@ -213,7 +223,9 @@ def case_schema() -> dict[str, Any]:
     defs[member_key]["required"] = [r for r in defs[member_key].get("required", []) if r != "birth_date"]
     defs[member_key]["anyOf"] = [{"required": ["birth_date"]}, {"required": ["id_number"]}]
     overrides = {
-        key: serialize.schema_for(p.hint, p.choices, f"{p.label} ({', '.join(p.rules)})" if p.rules else str(p.label))
+        key: serialize.schema_for(
+            p.hint, p.choices, f"{p.label} ({', '.join(p.rules)})" if p.rules else str(p.label)
+        )
         for key, p in PARAMETERS.items()
     }
     for key, schema in overrides.items():

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from minzheng.accounts.models import User
 from minzheng.accounts.roles import Role
 from minzheng.accounts.services import user_create
 from minzheng.audit import events
 from minzheng.audit.services import audit_record
+from minzheng.policy.models import PolicyVersion
+from minzheng.policy.presets import preset
+from minzheng.policy.services import policy_version_create
 from minzheng.regions.services import ImportResult, regions_import
 
 DEMO_COUNTY = "510521"
+DEMO_PREFECTURE = "5105"
 DEMO_REGIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / f"{DEMO_COUNTY}.csv"
 DEMO_PASSWORD = "Minzheng-demo-2026"  # noqa: S105 - printed on purpose: the demo's logins are public
 
@@ -62,6 +68,17 @@ def demo_load() -> DemoResult:
             full_name=spec.full_name,
         )
         created.append(spec.username)
+    # 泸州 2024 standards for the demo prefecture (DB-02: set by the 设区的市), once
+    if not PolicyVersion.objects.filter(region_id=DEMO_PREFECTURE).exists():
+        chosen = preset("luzhou-2024")
+        policy_version_create(
+            actor=None,
+            region_code=DEMO_PREFECTURE,
+            effective_from=chosen.effective_from or date(2024, 7, 1),
+            values={},
+            preset=chosen.name,
+            note=_("泸州市 2024 年城乡低保标准调整通知"),
+        )
     if created or regions.created:
         with transaction.atomic():
             audit_record(

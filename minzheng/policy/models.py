@@ -5,7 +5,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-
 class PolicyVersion(models.Model):
     """The parameters a region sets from a date on: a preset (optional) plus its own values, over its parents'.
 
@@ -31,7 +30,9 @@ class PolicyVersion(models.Model):
         verbose_name_plural = _("政策版本")
         ordering = ["region_id", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "effective_from"], name="policy_one_version_per_region_day")
+            models.UniqueConstraint(
+                fields=["region", "effective_from"], name="policy_one_version_per_region_day"
+            )
         ]
 
     def __str__(self) -> str:

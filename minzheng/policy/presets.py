@@ -55,6 +55,7 @@ def preset(name: str) -> Preset:
         return presets()[name]
     except KeyError:
         raise ValidationFailed(
-            _("没有名为“%(name)s”的政策预设，可选：%(names)s") % {"name": name, "names": "、".join(presets())},
+            _("没有名为“%(name)s”的政策预设，可选：%(names)s")
+            % {"name": name, "names": "、".join(presets())},
             fields={"preset": [_("没有这个预设")]},
         ) from None

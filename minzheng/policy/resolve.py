@@ -64,7 +64,8 @@ class Parameter:
         except ValidationFailed as exc:
             message = next(iter(exc.fields.values()))[0] if exc.fields else str(exc.message)
             raise ValidationFailed(
-                _("%(label)s(%(key)s)：%(message)s") % {"label": self.label, "key": self.key, "message": message},
+                _("%(label)s(%(key)s)：%(message)s")
+                % {"label": self.label, "key": self.key, "message": message},
                 fields={self.key: [message]},
             ) from None
 
@@ -77,7 +78,7 @@ class Parameter:
         kind = self.kind
         if kind == "bool":
             return self.parse(text in {"true", "1", "是", "on"})
-        if kind == "scalar":
+        if kind in {"scalar", "choice"}:
             if hint is int:
                 try:
                     return self.parse(int(text))
@@ -91,7 +92,8 @@ class Parameter:
         except json.JSONDecodeError as exc:
             message = _("JSON 格式有误(第 %(line)s 行第 %(col)s 列)") % {"line": exc.lineno, "col": exc.colno}
             raise ValidationFailed(
-                _("%(label)s：%(message)s") % {"label": self.label, "message": message}, fields={self.key: [message]}
+                _("%(label)s：%(message)s") % {"label": self.label, "message": message},
+                fields={self.key: [message]},
             ) from None
         return self.parse(raw)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from minzheng.policy.models import PolicyVersion
 from minzheng.policy.presets import preset
 from minzheng.policy.resolve import Layer, PolicySet, resolve
-from minzheng.regions.models import LEVEL_DIGITS, Region
+from minzheng.regions.models import LEVEL_DIGITS
 
 
 def region_chain(region_code: str) -> list[str]:
@@ -23,7 +22,12 @@ def _layers_for(row: PolicyVersion, region_name: str) -> list[Layer]:
     origin = _("%(region)s %(date)s 起") % {"region": region_name, "date": row.effective_from.isoformat()}
     if row.preset:
         chosen = preset(row.preset)
-        layers.append(Layer(origin=f"{origin}(预设：{chosen.label})", values=chosen.values))
+        layers.append(
+            Layer(
+                origin=_("%(origin)s(预设：%(label)s)") % {"origin": origin, "label": chosen.label},
+                values=chosen.values,
+            )
+        )
     layers.append(Layer(origin=origin, values=row.values))
     return layers
 
@@ -54,13 +58,6 @@ def policy_for(region_code: str, on: date) -> PolicySet:
 def inherited_policy(region_code: str, on: date) -> PolicySet:
     """What the region's parents set (what a new row at this region is compared against)."""
     return resolve(policy_layers(region_code, on, include_own=False))
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    version: PolicyVersion
-    region: Region
-    changes: dict[str, object]
 
 
 def policy_history(region_code: str) -> list[PolicyVersion]:

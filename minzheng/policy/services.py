@@ -34,12 +34,16 @@ def policy_version_create(
     """
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise ValidationFailed(_("没有这个地区：%(code)s") % {"code": region_code}, fields={"region": [_("没有这个地区")]})
+        raise ValidationFailed(
+            _("没有这个地区：%(code)s") % {"code": region_code}, fields={"region": [_("没有这个地区")]}
+        )
     if actor is not None:
         if not actor.can(Capability.EDIT_POLICY) or not covers(scope_code_for(actor), region.code):
             raise PermissionDeniedError(_("您无权修改该地区的政策参数。"))
         if region.level in {Level.VILLAGE, Level.GROUP}:
-            raise ValidationFailed(_("政策参数只能由县级及以上(或乡镇)设定"), fields={"region": [_("级别不符")]})
+            raise ValidationFailed(
+                _("政策参数只能由县级及以上(或乡镇)设定"), fields={"region": [_("级别不符")]}
+            )
     if not note.strip():
         raise ValidationFailed(_("请填写依据文件(文号或名称)"), fields={"note": [_("必须填写")]})
     if preset:
@@ -61,7 +65,12 @@ def policy_version_create(
                 region_code=region.code,
                 target=version,
                 target_repr=f"{region.name} {effective_from.isoformat()}",
-                new={"effective_from": effective_from.isoformat(), "preset": preset, "values": values, "note": note},
+                new={
+                    "effective_from": effective_from.isoformat(),
+                    "preset": preset,
+                    "values": values,
+                    "note": note,
+                },
             )
     except IntegrityError:
         raise ConflictError(

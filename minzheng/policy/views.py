@@ -30,7 +30,9 @@ class Row:
     error: str = ""
 
 
-def _groups(policy: PolicySet, texts: dict[str, str] | None = None, errors: dict[str, str] | None = None) -> list[Any]:
+def _groups(
+    policy: PolicySet, texts: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> list[Any]:
     """Parameters grouped by the programs that read them, in the order of the program table."""
     groups: list[tuple[str, str, list[Row]]] = []
     for namespace in dict.fromkeys(p.policy_key for p in PROGRAMS.values()):
@@ -67,7 +69,7 @@ def _date(raw: str | None) -> date:
 def _can_edit(request: HttpRequest, region: Region) -> bool:
     return (
         request.user.can(Capability.EDIT_POLICY)  # type: ignore[union-attr]
-        and covers(scope_code_for(request.user), region.code)  # type: ignore[arg-type]
+        and covers(scope_code_for(request.user), region.code)
         and region.level not in {Level.VILLAGE, Level.GROUP}
     )
 
@@ -139,11 +141,14 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             form_error = str(exc.message)
         else:
-            return redirect(f"{request.path.rsplit('/', 2)[0]}/?region={region.code}&on={effective.isoformat()}")
+            return redirect(
+                f"{request.path.rsplit('/', 2)[0]}/?region={region.code}&on={effective.isoformat()}"
+            )
     current = selectors.policy_for(region.code, effective)
     context.update(
         groups=_groups(current, texts, errors),
         effective_from=effective_raw,
-        form_error=form_error or (_("有 %(n)s 项参数填写有误，请按提示修改") % {"n": len(errors)} if errors else ""),
+        form_error=form_error
+        or (_("有 %(n)s 项参数填写有误，请按提示修改") % {"n": len(errors)} if errors else ""),
     )
     return render(request, "policy/version_add.html", context, status=400)

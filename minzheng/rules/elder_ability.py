@@ -233,9 +233,8 @@ def assess(
         )
     else:
         level = _raised(base_level, request, policy, modifiers, lines, verify)
-    lines.append(
-        Line(_("能力等级：%(level)s") % {"level": _level_text(level)}, ("YL-02", "YL-03"), GBT_42195)
-    )
+    rules = ("YL-02", "YL-03") if modifiers else ("YL-02",)
+    lines.append(Line(_("能力等级：%(level)s") % {"level": _level_text(level)}, rules, GBT_42195))
 
     hours, in_group = _home_care(person, age, level, household, policy, lines, warnings)
     return Decision(
@@ -332,13 +331,15 @@ def _home_care(
     }
     if in_group:
         text = (
-            _("%(name)s %(age)s 周岁，家庭为%(status)s对象：按%(level)s每月可享受居家养老服务 %(hours)s 小时")
+            _(
+                "%(name)s %(age)s 周岁，家庭为%(status)s对象：能力等级为 %(level)s，每月可享受居家养老服务 %(hours)s 小时"
+            )
             % values
         )
     else:
         text = (
             _(
-                "%(name)s %(age)s 周岁，不属于上述服务对象：%(level)s对应的服务时数 %(hours)s 小时/月仅在当地另行纳入时适用"
+                "%(name)s %(age)s 周岁，不属于上述服务对象：能力等级为 %(level)s，对应的服务时数 %(hours)s 小时/月仅在当地另行纳入时适用"
             )
             % values
         )

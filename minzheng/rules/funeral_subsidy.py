@@ -125,6 +125,12 @@ class Request:
     date_of_death: date | None = None
 
 
+def _label(item: Item) -> str:
+    """The item's label in the active language (default labels are in the catalogue); its code when unlabelled."""
+    # gettext("") would return the catalogue's header, so an empty label never reaches it.
+    return _(item.label) if item.label else item.code
+
+
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
     if not subject:
         if len(household.members) == 1:
@@ -159,7 +165,7 @@ def _check(request: Request, policy: Policy) -> dict[str, Item]:
         if item.code in items:
             raise ValidationFailed(_("殡葬补贴项目 %(code)s 重复设置") % {"code": item.code})
         if item.cap < 0:
-            raise ValidationFailed(_("殡葬补贴项目 %(label)s 的限额不能为负数") % {"label": _(item.label)})
+            raise ValidationFailed(_("殡葬补贴项目 %(label)s 的限额不能为负数") % {"label": _label(item)})
         items[item.code] = item
     for group in ("general", "special"):
         cap = policy.total_caps.get(group)
@@ -170,7 +176,7 @@ def _check(request: Request, policy: Policy) -> dict[str, Item]:
         if cost.code in seen:
             raise ValidationFailed(_("费用项目 %(code)s 填写了两次，请合并为一项") % {"code": cost.code})
         seen.add(cost.code)
-        label = _(items[cost.code].label) if cost.code in items else cost.code
+        label = _label(items[cost.code]) if cost.code in items else cost.code
         if cost.amount < 0:
             raise ValidationFailed(_("%(label)s 的费用不能为负数") % {"label": label})
         if cost.days is not None and cost.days < 0:
@@ -186,7 +192,7 @@ def _item_line(cost: ItemCost, item: Item, actual_cost: bool) -> tuple[Decimal, 
     if actual_cost:
         return cost.amount, Line(
             _("%(label)s：实际费用 %(cost)s 元，按实际费用计入")
-            % {"label": _(item.label), "cost": money_text(cost.amount)},
+            % {"label": _label(item), "cost": money_text(cost.amount)},
             ("BZ-03", "BZ-04"),
             LOCAL,
         )
@@ -198,7 +204,7 @@ def _item_line(cost: ItemCost, item: Item, actual_cost: bool) -> tuple[Decimal, 
         text = _(
             "%(label)s：%(days)s 天，实际费用 %(cost)s 元，限额 %(cap)s 元/天 × %(covered)s 天 = %(limit)s 元"
         ) % {
-            "label": _(item.label),
+            "label": _label(item),
             "days": days,
             "cost": money_text(cost.amount),
             "cap": money_text(item.cap),
@@ -210,7 +216,7 @@ def _item_line(cost: ItemCost, item: Item, actual_cost: bool) -> tuple[Decimal, 
     else:
         granted = min(cost.amount, item.cap)
         text = _("%(label)s：实际费用 %(cost)s 元，限额 %(cap)s 元") % {
-            "label": _(item.label),
+            "label": _label(item),
             "cost": money_text(cost.amount),
             "cap": money_text(item.cap),
         }
@@ -270,7 +276,7 @@ def assess(
     facts["group"] = group
     facts["special_groups"] = groups
     if groups:
-        extras = "、".join(_(item.label) for item in policy.items if item.special_groups_only)
+        extras = "、".join(_label(item) for item in policy.items if item.special_groups_only)
         lines.append(
             Line(
                 _("逝者属于特殊群体(%(groups)s)：%(extras)s合计封顶 %(cap)s 元")
@@ -310,7 +316,7 @@ def assess(
             lines.append(
                 Line(
                     _("%(label)s：仅限特殊群体，不予补贴(实际费用 %(cost)s 元)")
-                    % {"label": _(item.label), "cost": money_text(cost.amount)},
+                    % {"label": _label(item), "cost": money_text(cost.amount)},
                     ("BZ-02", "BZ-03"),
                     LOCAL,
                 )

@@ -15,7 +15,17 @@ from minzheng.rules import (
 )
 from minzheng.rules.common import Program
 
-_MODULES = (dibao, tekun, temporary, medical, elderly_allowance, funeral_subsidy, disability, veterans, elder_ability)
+_MODULES = (
+    dibao,
+    tekun,
+    temporary,
+    medical,
+    elderly_allowance,
+    funeral_subsidy,
+    disability,
+    veterans,
+    elder_ability,
+)
 
 PROGRAMS: dict[str, Program] = {p.code: p for module in _MODULES for p in module.PROGRAMS}
 

@@ -45,8 +45,8 @@ def _optional(hint: Any) -> tuple[bool, Any]:
 
 
 def _decimal(value: Any, path: str) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise _Problem(path, _("金额请写成字符串(如 \"580.00\")或整数，不要用小数形式的数字"))
+    if isinstance(value, (bool, float)):
+        raise _Problem(path, _('金额请写成字符串(如 "580.00")或整数，不要用小数形式的数字'))
     try:
         result = Decimal(value.strip()) if isinstance(value, str) else Decimal(value)
     except (InvalidOperation, TypeError, ValueError, AttributeError):
@@ -57,12 +57,12 @@ def _decimal(value: Any, path: str) -> Decimal:
 
 
 def _fraction(value: Any, path: str) -> Fraction:
-    if isinstance(value, bool) or isinstance(value, float):
-        raise _Problem(path, _("比例请写成字符串，如 \"13/10\" 或 \"1.3\""))
+    if isinstance(value, (bool, float)):
+        raise _Problem(path, _('比例请写成字符串，如 "13/10" 或 "1.3"'))
     try:
         return Fraction(value.strip()) if isinstance(value, str) else Fraction(value)
     except (ValueError, ZeroDivisionError, TypeError, AttributeError):
-        raise _Problem(path, _("应为比例，如 \"1/4\" 或 \"1.3\"")) from None
+        raise _Problem(path, _('应为比例，如 "1/4" 或 "1.3"')) from None
 
 
 def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None = None) -> Any:

@@ -231,9 +231,13 @@ def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
         ) from None
 
 
-def _check(request: Request, policy: Policy, household: HouseholdSnapshot) -> None:
+def _check(request: Request, policy: Policy, household: HouseholdSnapshot, standards: dibao.Policy) -> None:
     """Refuse choices outside their lists: a misspelt code would otherwise silently pick a branch."""
     problems: dict[str, str] = {}
+    if standards.derived_standard_rounding not in DERIVED_ROUNDING_NAMES:
+        problems["derived_standard_rounding"] = _("派生标准取整方式 %(v)s 无效") % {
+            "v": standards.derived_standard_rounding
+        }
     if household.hukou_type not in ("urban", "rural"):
         problems["hukou_type"] = _("户籍类型 %(v)s 无效，应为城市或农村") % {"v": household.hukou_type}
     if request.support_form not in SUPPORT_FORMS:
@@ -396,7 +400,7 @@ def assess(
     household: HouseholdSnapshot, request: Request, policy: Policy, on: date, *, dibao: dibao.Policy
 ) -> Decision:
     """Decide 特困供养 for one person on a date: the three tests, the self-care level and the monthly standard."""
-    _check(request, policy, household)
+    _check(request, policy, household, dibao)
     person = _subject(household, request.subject)
     if person.birth_date > on:
         raise ValidationFailed(_("%(name)s 的出生日期晚于评估日期") % {"name": person.name})

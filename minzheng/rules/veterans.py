@@ -330,6 +330,10 @@ def _unit(policy: Policy) -> Unit:
 
 def _rounded(exact: Decimal, policy: Policy) -> tuple[Decimal, str]:
     """The amount rounded once per the policy, and the note a sentence ends with when rounding changed it."""
+    if exact < 0:
+        raise ValidationFailed(
+            _("计算结果 %(v)s 元为负数：请检查当地政策中的标准和比例") % {"v": money_text(exact)}
+        )
     unit = _unit(policy)
     amount = round_money(exact, unit)
     if amount == exact:
@@ -879,8 +883,8 @@ def assess_veterans(
             % {"d": request.approval_date.isoformat(), "on": on.isoformat()}
         )
     notes.facts["components"] = dict(components)
-    _means_test_line(notes)
     if not components:
+        _means_test_line(notes)
         return _not_eligible(person, notes)
 
     total = money_sum(list(components.values()))
@@ -891,6 +895,7 @@ def assess_veterans(
             ("YF-05", "YF-06"),
             "第二十四条",
         )
+    _means_test_line(notes)
     notes.add(
         _("享受定期抚恤补助的对象实行年度确认：每12个月确认一次"),
         ("YF-10",),

@@ -6,32 +6,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_region_tree'),
+        ("regions", "0001_region_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='生效日期')),
-                ('preset', models.CharField(blank=True, max_length=40, verbose_name='政策预设')),
-                ('values', models.JSONField(default=dict, verbose_name='本级设定的参数')),
-                ('note', models.CharField(max_length=200, verbose_name='依据文件')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policy_versions', to='regions.region', verbose_name='地区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="生效日期")),
+                ("preset", models.CharField(blank=True, max_length=40, verbose_name="政策预设")),
+                ("values", models.JSONField(default=dict, verbose_name="本级设定的参数")),
+                ("note", models.CharField(max_length=200, verbose_name="依据文件")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="policy_versions",
+                        to="regions.region",
+                        verbose_name="地区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '政策版本',
-                'verbose_name_plural': '政策版本',
-                'ordering': ['region_id', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('region', 'effective_from'), name='policy_one_version_per_region_day')],
+                "verbose_name": "政策版本",
+                "verbose_name_plural": "政策版本",
+                "ordering": ["region_id", "-effective_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("region", "effective_from"), name="policy_one_version_per_region_day"
+                    )
+                ],
             },
         ),
     ]

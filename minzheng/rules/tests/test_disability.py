@@ -13,6 +13,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.rules import dibao
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot
 from minzheng.rules.disability import PROGRAMS, Policy, Request, assess_living, assess_nursing
+from minzheng.rules.serialize import build, to_json
 
 DIBAO = dibao.Policy()
 ON = date(2026, 3, 10)
@@ -247,3 +248,9 @@ def test_amounts_are_never_negative_and_paid_only_when_eligible(
         assert (
             nursing(household, policy, request).amount > 0
         )  # every severe grade gets nursing in both presets
+
+
+def test_policy_and_request_survive_the_json_round_trip() -> None:
+    assert build(Policy, to_json(SHANGHAI)) == SHANGHAI
+    request = Request("赵某", unemployed=True, needs_long_term_care=False)
+    assert build(Request, to_json(request)) == request

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minzheng.core.errors import ValidationFailed
-from minzheng.rules import dibao, elder_ability
+from minzheng.rules import dibao, elder_ability, serialize
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot
 from minzheng.rules.elder_ability import DOMAINS, Policy, Request, assess, level_for_score
 
@@ -276,3 +276,15 @@ def test_a_higher_score_never_gives_a_worse_level_and_modifiers_never_improve_it
     assert lower.facts["level"] >= lower.facts["base_level"]
     assert lower.facts["level"] - lower.facts["base_level"] <= (2 if stack else 1)
     assert lower.amount == 0 and lower.facts["home_care_hours"] >= 0
+
+
+def test_policy_and_request_round_trip_through_json_and_have_a_schema() -> None:
+    policy = Policy(modifiers_stack=True, home_care_hours={"1": 8, "2": 16, "3": 24, "4": 32})
+    request = Request(total_score=62, dementia_or_psychiatric=True, care_risk_events_30d=2)
+    assert serialize.build(Policy, serialize.to_json(policy)) == policy
+    assert serialize.build(Request, serialize.to_json(request)) == request
+    assert serialize.build(Request, {"total_score": None, "coma": True}) == Request(coma=True)
+    defs: dict[str, object] = {}
+    serialize.definitions(Policy, defs)
+    serialize.definitions(Request, defs)
+    assert {"elder_ability.Policy", "elder_ability.Request"} <= set(defs)

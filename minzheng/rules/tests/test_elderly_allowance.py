@@ -13,6 +13,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.rules import dibao
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot
 from minzheng.rules.elderly_allowance import Band, Policy, Request, age_in_years, assess
+from minzheng.rules.serialize import build, to_json
 
 DIBAO = dibao.Policy()
 WE13_ID = "44030619450715002X"  # born 1945-07-15, female; Σ = 255, 255 mod 11 = 2 → "X"
@@ -279,3 +280,13 @@ def test_an_older_person_never_gets_less_than_a_younger_one(
     if on < younger:
         return  # the younger person is not yet born: nothing to compare
     assert decide(on, policy, household(older)).amount >= decide(on, policy, household(younger)).amount
+
+
+def test_policy_and_request_survive_the_json_round_trip() -> None:
+    policy = Policy(
+        bands=(Band(80, 89, Decimal("300"), amount_low_income=Decimal("400")),), band_change="same_month"
+    )
+    assert build(Policy, to_json(policy)) == policy
+    assert build(Request, to_json(Request(subject=WE13_ID, local_hukou=False))) == Request(WE13_ID, False)
+    with pytest.raises(ValidationFailed, match="band_change"):
+        build(Policy, {"band_change": "whenever"})

@@ -13,6 +13,7 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.rules import dibao
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot
 from minzheng.rules.funeral_subsidy import HEIHE_ITEMS, ItemCost, Policy, Request, assess
+from minzheng.rules.serialize import build, to_json
 
 DIBAO = dibao.Policy()
 ON = date(2025, 8, 1)
@@ -282,3 +283,11 @@ def test_the_subsidy_is_never_negative_and_never_above_the_group_cap(
     extra = (policy.burial_zone_cremation_subsidy or Decimal("0")) if bonus else Decimal("0")
     assert decision.amount == decision.facts["basic_subsidy"] + extra
     assert decision.eligible is (decision.amount > 0)
+
+
+def test_policy_and_request_survive_the_json_round_trip() -> None:
+    assert build(Policy, to_json(HUIZHOU)) == HUIZHOU
+    request = Request("刘某", BASIC, cremated_elsewhere=True, date_of_death=DIED)
+    assert build(Request, to_json(request)) == request
+    with pytest.raises(ValidationFailed, match="special_groups"):
+        build(Policy, {"special_groups": ["vip"]})

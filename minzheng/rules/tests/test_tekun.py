@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from minzheng.core.errors import ValidationFailed
 from minzheng.registry.idnumber import parse_id_number
-from minzheng.rules import dibao, tekun
+from minzheng.rules import dibao, serialize, tekun
 from minzheng.rules.common import Decision, HouseholdSnapshot, IncomeSnapshot, PersonSnapshot, SelfCare
 from minzheng.rules.tekun import Policy, Request, assess, self_care_level
 
@@ -628,3 +628,19 @@ def test_a_higher_minimum_wage_never_lowers_the_care_standard(low: int, extra: i
     cheap = decide(policy=Policy(min_wage_monthly=Decimal(low)))
     dear = decide(policy=Policy(min_wage_monthly=Decimal(low + extra)))
     assert 0 <= cheap.amount <= dear.amount
+
+
+def test_policy_and_request_round_trip_through_json_and_have_a_schema() -> None:
+    policy = Policy(care_basis="fixed", care_fixed_half=Decimal("280"), care_ratio_full=Fraction(1, 3))
+    request = Request(
+        subject=WE11_ID, has_obligor=True, obligor_incapacity="missing", excluded_sources=("高龄津贴",)
+    )
+    assert serialize.build(Policy, serialize.to_json(policy)) == policy
+    assert serialize.build(Request, serialize.to_json(request)) == request
+    assert serialize.to_json(Policy())["base_multiplier"] == "13/10"
+    with pytest.raises(ValidationFailed):
+        serialize.build(Policy, {"excluded_income": ["pocket_money"]})
+    defs: dict[str, object] = {}
+    serialize.definitions(Policy, defs)
+    serialize.definitions(Request, defs)
+    assert {"tekun.Policy", "tekun.Request"} <= set(defs)

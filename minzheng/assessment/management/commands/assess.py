@@ -13,7 +13,9 @@ from minzheng.core.errors import DomainError
 
 
 class Command(BaseCommand):
-    help = _("按政策测算：minzheng assess CASE.json(或 - 从标准输入读取)，输出 JSON；--explain 输出中文计算过程")
+    help = _(
+        "按政策测算：minzheng assess CASE.json(或 - 从标准输入读取)，输出 JSON；--explain 输出中文计算过程"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("case", nargs="?", help=_("CASE.json 文件路径，- 表示标准输入"))
@@ -34,12 +36,15 @@ class Command(BaseCommand):
                 with open(source, encoding="utf-8") as handle:
                     text = handle.read()
         except OSError as exc:
-            raise CommandError(_("无法读取 %(path)s：%(error)s") % {"path": source, "error": exc.strerror}) from exc
+            raise CommandError(
+                _("无法读取 %(path)s：%(error)s") % {"path": source, "error": exc.strerror}
+            ) from exc
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CommandError(
-                _("CASE.json 不是有效的 JSON(第 %(line)s 行第 %(col)s 列)") % {"line": exc.lineno, "col": exc.colno}
+                _("CASE.json 不是有效的 JSON(第 %(line)s 行第 %(col)s 列)")
+                % {"line": exc.lineno, "col": exc.colno}
             ) from exc
         try:
             case, decision = assess_case(data)
