@@ -6,13 +6,13 @@ The format is documented in docs/assess.md and docs/assess.schema.json (generate
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
 from minzheng.policy.presets import preset as get_preset
@@ -171,7 +171,7 @@ def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
     }
 
 
-PERIOD_UNITS = {"monthly": "元/月", "one_off": "元", "none": ""}
+PERIOD_UNITS = {"monthly": gettext_lazy("元/月"), "one_off": gettext_lazy("元"), "none": ""}
 
 
 def explain(decision: Decision, case: Case) -> str:
@@ -229,7 +229,7 @@ def case_schema() -> dict[str, Any]:
         for key, p in PARAMETERS.items()
     }
     for key, schema in overrides.items():
-        for cls in _nested_classes(PARAMETERS[key].hint):
+        for cls in serialize._nested(PARAMETERS[key].hint):
             serialize.definitions(cls, defs)
         overrides[key] = schema
     return {
@@ -257,11 +257,3 @@ def case_schema() -> dict[str, Any]:
         "allOf": request_refs,
         "$defs": dict(sorted(defs.items())),
     }
-
-
-def _nested_classes(hint: Any) -> list[type]:
-    return serialize._nested(hint)
-
-
-def dataclass_fields(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls)]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -141,9 +142,7 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as exc:
             form_error = str(exc.message)
         else:
-            return redirect(
-                f"{request.path.rsplit('/', 2)[0]}/?region={region.code}&on={effective.isoformat()}"
-            )
+            return redirect(f"{reverse('policy:index')}?region={region.code}&on={effective.isoformat()}")
     current = selectors.policy_for(region.code, effective)
     context.update(
         groups=_groups(current, texts, errors),

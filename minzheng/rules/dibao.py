@@ -195,9 +195,9 @@ class Policy:
 @dataclass(frozen=True)
 class Request:
     #: DB-13: the member who applies alone (单人户); "" = the whole household applies
-    single_person: str = ""
+    single_person: str = param("", gettext_lazy("单独申请的成员(单人户，空为全户申请)"))
     #: DB-44: enrolled during a major emergency (disaster, epidemic): reviewed within 6 months after it ends
-    emergency_entrant: bool = False
+    emergency_entrant: bool = param(False, gettext_lazy("重大突发事件期间纳入"))
 
 
 def _kind(household: HouseholdSnapshot) -> str:

@@ -91,13 +91,13 @@ class Policy:
 @dataclass(frozen=True)
 class Request:
     #: the disabled person (member name or ID number)
-    subject: str = ""
+    subject: str = param("", gettext_lazy("残疾人(姓名或公民身份号码)"))
     #: 无业 (no job): for the 重残无业 extension of the living subsidy (上海)
-    unemployed: bool = False
+    unemployed: bool = param(False, gettext_lazy("无业"))
     #: CJ-01: the nursing subsidy is for those who need long-term care
-    needs_long_term_care: bool = True
+    needs_long_term_care: bool = param(True, gettext_lazy("需要长期照护"))
     #: receives 工伤保险生活护理费 (CJ-02, 重庆)
-    work_injury_care: bool = False
+    work_injury_care: bool = param(False, gettext_lazy("已享受工伤保险生活护理费"))
 
 
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:

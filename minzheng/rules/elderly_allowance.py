@@ -91,9 +91,9 @@ class Policy:
 @dataclass(frozen=True)
 class Request:
     #: the older person (member name or ID number)
-    subject: str = ""
+    subject: str = param("", gettext_lazy("申领人(姓名或公民身份号码)"))
     #: GL-02 / GL-04: False when the person's 户籍 is not (or no longer) in this locality
-    local_hukou: bool = True
+    local_hukou: bool = param(True, gettext_lazy("具有本地户籍"))
 
 
 def _birthday_in(birth: date, year: int, leap_birthday: str) -> date:

@@ -113,16 +113,18 @@ class Policy:
 @dataclass(frozen=True)
 class Request:
     #: the deceased (member name or ID number)
-    subject: str = ""
-    items: tuple[ItemCost, ...] = ()
+    subject: str = param("", gettext_lazy("逝者(姓名或公民身份号码)"))
+    items: tuple[ItemCost, ...] = param(
+        (), gettext_lazy('殡葬服务费用(JSON：[{"code": "transport", "amount": "200"}])')
+    )
     #: cremated outside the locality; reimbursed against receipts up to the same caps (BZ-03)
-    cremated_elsewhere: bool = False
+    cremated_elsewhere: bool = param(False, gettext_lazy("在外地火化"))
     #: lived in a burial (土葬改革) zone and chose cremation (黑河: a flat 800)
-    burial_zone_voluntary_cremation: bool = False
+    burial_zone_voluntary_cremation: bool = param(False, gettext_lazy("土葬改革区自愿火化"))
     #: 失独: the deceased was a parent whose only child had died (no registry field records it)
-    bereaved_parent: bool = False
+    bereaved_parent: bool = param(False, gettext_lazy("失独家庭"))
     #: when the registry does not yet record the death (the date on the 死亡证明)
-    date_of_death: date | None = None
+    date_of_death: date | None = param(None, gettext_lazy("死亡日期(户籍资料未登记时填写)"))
 
 
 def _label(item: Item) -> str:

@@ -247,48 +247,58 @@ class Policy:
 class Request:
     """What the case adds for one person (member name or ID number in ``subject``)."""
 
-    subject: str = ""
+    subject: str = param("", gettext_lazy("优抚对象(姓名或公民身份号码)"))
     payment: str = param("monthly", gettext_lazy("办理事项"), rules=("YF-07",), choices=PAYMENT_CHOICES)
     #: YF-10: a criminal or disciplinary status that suspends or cancels payments
     legal_status: str = param(
         "", gettext_lazy("中止或取消情形"), rules=("YF-10",), choices=LEGAL_STATUS_CHOICES
     )
     #: the day of 批准 (残疾抚恤金) or 审核确认 (定期抚恤金): payment starts that month
-    approval_date: date | None = None
+    approval_date: date | None = param(None, gettext_lazy("批准(审核确认)日期"))
     # YF-03 定期抚恤金
     relation_to_deceased: str = param(
         "", gettext_lazy("与牺牲(病故)军人的关系"), rules=("YF-03",), choices=RELATION_CHOICES
     )
-    no_means_of_living: bool = False
-    income_below_local_average: bool = False
-    in_school: bool = False  # also read from PersonSnapshot.schooling
-    disabled: bool = False  # also read from PersonSnapshot.disability_category
-    supported_by_deceased: bool = False  # 由该军人生前供养 (siblings)
+    no_means_of_living: bool = param(False, gettext_lazy("无生活费来源"))
+    income_below_local_average: bool = param(False, gettext_lazy("收入低于当地居民平均生活水平"))
+    in_school: bool = param(False, gettext_lazy("在校学习"))  # also read from PersonSnapshot.schooling
+    disabled: bool = param(False, gettext_lazy("残疾"))  # also read from PersonSnapshot.disability_category
+    supported_by_deceased: bool = param(
+        False, gettext_lazy("由该军人生前供养")
+    )  # 由该军人生前供养 (siblings)
     # YF-05 / YF-06: the military disability grade 1–10 (not the 残联 grade 1–4 of PersonSnapshot)
     disability_cause: str = param("", gettext_lazy("致残性质"), rules=("YF-05",), choices=CAUSE_CHOICES)
-    disability_grade: int | None = None
-    psychiatric: bool = False  # 因精神障碍评定残疾等级 (also read from PersonSnapshot.disability_category)
+    disability_grade: int | None = param(None, gettext_lazy("军人残疾等级(一至十级)"))
+    psychiatric: bool = param(
+        False, gettext_lazy("因精神障碍评定残疾等级")
+    )  # 因精神障碍评定残疾等级 (also read from PersonSnapshot.disability_category)
     #: YF-06: the brief asks for a flag; Art. 34 grants 护理费 to every listed grade, so it defaults to True
-    needs_care: bool = True
-    centrally_supported: bool = False  # 在优抚医院集中收治/集中供养
-    in_service: bool = False  # still serving: the army pays (Art. 30, Art. 34)
-    discharge_date: date | None = None  # 退役或移交日期 (Art. 30)
-    transfer_applied_on: date | None = None  # 申请转入抚恤关系的日期 (Art. 30: within 60 days)
+    needs_care: bool = param(True, gettext_lazy("需要护理"))
+    centrally_supported: bool = param(
+        False, gettext_lazy("在优抚医院集中收治")
+    )  # 在优抚医院集中收治/集中供养
+    in_service: bool = param(
+        False, gettext_lazy("仍在服现役")
+    )  # still serving: the army pays (Art. 30, Art. 34)
+    discharge_date: date | None = param(None, gettext_lazy("退役(移交)日期"))  # 退役或移交日期 (Art. 30)
+    transfer_applied_on: date | None = param(
+        None, gettext_lazy("申请转入抚恤关系日期")
+    )  # 申请转入抚恤关系的日期 (Art. 30: within 60 days)
     # YF-02 定期生活补助
-    enlistment_date: date | None = None
-    service_years: int | None = None
-    has_employer: bool = False
+    enlistment_date: date | None = param(None, gettext_lazy("入伍日期"))
+    service_years: int | None = param(None, gettext_lazy("服役年数"))
+    has_employer: bool = param(False, gettext_lazy("有工作单位"))
     #: Art. 62: the martyr's child was 18+ when the 定期抚恤金 system began (from the archives); None = not checked
-    adult_when_pension_system_began: bool | None = None
+    adult_when_pension_system_began: bool | None = param(None, gettext_lazy("建立定期抚恤金制度时已满18周岁"))
     # YF-04 funeral grant when the subject has died
-    monthly_amount_received: Decimal | None = None
+    monthly_amount_received: Decimal | None = param(None, gettext_lazy("生前每月领取金额(元)"))
     death_cause: str = param("", gettext_lazy("死亡原因"), rules=("YF-04",), choices=DEATH_CAUSE_CHOICES)
     # YF-07 one-off death payments (the subject is a survivor applying)
     death_nature: str = param(
         "", gettext_lazy("军人死亡性质"), rules=("YF-07",), choices=DEATH_NATURE_CHOICES
     )
-    basic_monthly_salary: Decimal | None = None
-    soldier_death_date: date | None = None
+    basic_monthly_salary: Decimal | None = param(None, gettext_lazy("军人死亡时月基本工资(元)"))
+    soldier_death_date: date | None = param(None, gettext_lazy("军人死亡日期"))
     highest_honour: str = param("", gettext_lazy("功勋荣誉表彰"), rules=("YF-07",), choices=HONOUR_CHOICES)
 
 
@@ -296,12 +306,14 @@ class Request:
 class ConscriptFamilyRequest:
     """义务兵家庭优待金: the conscript whose household is paid."""
 
-    conscript_name: str = ""
-    enlistment_date: date | None = None
-    enlisted_from_this_county: bool = True
-    discharge_date: date | None = None
-    special_service: bool = False  # e.g. serving in 西藏 or on the border
-    special_service_place: str = ""
+    conscript_name: str = param("", gettext_lazy("义务兵姓名"))
+    enlistment_date: date | None = param(None, gettext_lazy("入伍日期"))
+    enlisted_from_this_county: bool = param(True, gettext_lazy("从本县批准入伍"))
+    discharge_date: date | None = param(None, gettext_lazy("退役(移交)日期"))
+    special_service: bool = param(
+        False, gettext_lazy("在艰苦边远等特殊地区服役")
+    )  # e.g. serving in 西藏 or on the border
+    special_service_place: str = param("", gettext_lazy("特殊服役地区"))
 
 
 class _Notes:

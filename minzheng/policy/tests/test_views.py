@@ -47,7 +47,8 @@ def test_a_county_admin_saves_a_new_standard_and_only_the_change_is_stored(clien
     url = reverse("policy:version_add", kwargs={"code": COUNTY})
     assert client_for("county_admin").get(url).status_code == 200
     response = client_for("county_admin").post(url, _form(dibao__standard_rural="600"))
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/policy/?region=510521&on=2025-07-01"
+    assert client_for("county_admin").get(response["Location"]).status_code == 200
     row = PolicyVersion.objects.get(region_id=COUNTY)
     assert row.values == {"dibao.standard_rural": "600"}
     assert policy_for(TOWNSHIP_A, date(2025, 7, 1)).get("dibao").standard_rural == 600
