@@ -100,6 +100,18 @@ class Parameter:
     def to_json(self, value: Any) -> Any:
         return serialize.to_json(value)
 
+    def display(self, value: Any) -> str:
+        """The value as a reader sees it: choice labels, 是/否, "—" for none; otherwise the editor text."""
+        if value is None:
+            return "—"
+        if self.kind == "choice":
+            return str(self.choices.get(value, value))
+        if self.kind == "multi_choice":
+            return "、".join(str(self.choices.get(v, v)) for v in value) or "—"
+        if self.kind == "bool":
+            return _("是") if value else _("否")
+        return self.text(value)
+
     def text(self, value: Any) -> str:
         """The value as the editor shows it (the inverse of parse_text)."""
         if value is None:

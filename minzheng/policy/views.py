@@ -27,6 +27,7 @@ from minzheng.rules.programs import PROGRAMS
 class Row:
     parameter: Parameter
     text: str
+    shown: str
     origin: str
     error: str = ""
 
@@ -42,6 +43,7 @@ def _groups(
             Row(
                 parameter=p,
                 text=(texts or {}).get(p.key, p.text(policy.values[p.key])),
+                shown=p.display(policy.values[p.key]),
                 origin=policy.origins[p.key],
                 error=(errors or {}).get(p.key, ""),
             )
