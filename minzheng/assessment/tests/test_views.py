@@ -114,3 +114,42 @@ def test_the_household_page_links_to_the_what_if(personas: dict[str, Any], clien
     household = _we01_like(personas)
     page = client_for("auditor").get(reverse("registry:household_detail", kwargs={"pk": household.pk}))
     assert reverse("assessment:household", kwargs={"pk": household.pk}) in page.content.decode()
+
+
+#: the least a clerk types for each program on the 测算 page (the rest comes from the household file)
+MINIMAL_REQUESTS: dict[str, dict[str, str]] = {
+    "dibao": {},
+    "tekun": {"r_subject": "张三丰"},
+    "temporary": {
+        "r_kind": "emergency",
+        "r_cause": "火灾",
+        "r_amount_requested": "3000",
+        "r_forms": '["cash"]',
+    },
+    "medical": {"r_subject": "张三丰", "r_total_costs": "20000", "r_basic_insurance_paid": "12000"},
+    "elderly_allowance": {"r_subject": "张三丰", "r_local_hukou": "on"},
+    "funeral_subsidy": {"r_subject": "张三丰", "r_items": '[{"code": "cremation", "amount": "190"}]'},
+    "disability_living": {"r_subject": "张三丰"},
+    "disability_nursing": {"r_subject": "张三丰"},
+    "veterans": {"r_subject": "张三丰"},
+    "conscript_family": {
+        "r_conscript_name": "张小0",
+        "r_enlistment_date": "2024-09-01",
+        "r_enlisted_from_this_county": "on",
+    },
+    "elder_ability": {"r_subject": "张三丰", "r_total_score": "70"},
+}
+
+
+def test_every_program_decides_from_the_live_household(personas: dict[str, Any], client_for: Any) -> None:
+    from minzheng.rules.programs import PROGRAMS
+
+    assert set(MINIMAL_REQUESTS) == set(PROGRAMS)
+    household = _we01_like(personas)
+    url = reverse("assessment:household", kwargs={"pk": household.pk})
+    client = client_for("township_a_clerk")
+    for code, extra in MINIMAL_REQUESTS.items():
+        response = client.post(url, {"program": code, "on": "2025-03-20", "property": "auto", **extra})
+        assert response.status_code == 200, (code, response.content.decode()[-2000:])
+        decision = response.context["decision"]
+        assert decision.program == code and decision.lines, code
