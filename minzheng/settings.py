@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "minzheng.registry",
     "minzheng.policy",
     "minzheng.assessment",
+    "minzheng.cases",
+    "minzheng.notices",
     "minzheng.demo",
 ]
 

@@ -42,6 +42,12 @@ class Capability(models.TextChoices):
     VIEW_POLICY = "view_policy", _("查看政策参数")
     EDIT_POLICY = "edit_policy", _("维护政策参数")
     ASSESS = "assess", _("政策测算")
+    VIEW_CASES = "view_cases", _("查看申请")
+    SUBMIT_APPLICATION = "submit_application", _("代为提出申请")
+    PROCESS_CASES = "process_cases", _("受理、调查、公示")
+    REVIEW_CASES = "review_cases", _("乡镇初审")
+    DECIDE_CASES = "decide_cases", _("审核确认")
+    MANAGE_QUOTAS = "manage_quotas", _("设置总量控制名额")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -57,6 +63,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.VIEW_POLICY: ALL_ROLES,
     Capability.EDIT_POLICY: frozenset({Role.COUNTY_ADMIN}),
     Capability.ASSESS: ALL_ROLES,
+    Capability.VIEW_CASES: ALL_ROLES,
+    Capability.SUBMIT_APPLICATION: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
+    Capability.PROCESS_CASES: frozenset({Role.TOWNSHIP_CLERK}),
+    Capability.REVIEW_CASES: frozenset({Role.TOWNSHIP_HEAD, Role.TOWNSHIP_CLERK}),
+    # a township head decides only where the policy delegates confirmation (DB-03); the service checks it
+    Capability.DECIDE_CASES: frozenset({Role.COUNTY_APPROVER, Role.TOWNSHIP_HEAD}),
+    Capability.MANAGE_QUOTAS: frozenset({Role.COUNTY_ADMIN}),
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

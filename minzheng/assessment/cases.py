@@ -19,7 +19,7 @@ from minzheng.policy.presets import preset as get_preset
 from minzheng.policy.resolve import PARAMETERS, Layer, PolicySet, resolve
 from minzheng.registry.idnumber import parse_id_number
 from minzheng.rules import serialize
-from minzheng.rules.common import Decision, HouseholdSnapshot, Program
+from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot, Program
 from minzheng.rules.programs import PROGRAMS
 
 CASE_KEYS = {"program", "date", "policy", "household", "request"}
@@ -211,14 +211,14 @@ def case_schema() -> dict[str, Any]:
     request_refs = []
     for program in PROGRAMS.values():
         serialize.definitions(program.request, defs)
-        key = f"{program.request.__module__.rsplit('.', 1)[-1]}.{program.request.__name__}"
+        key = serialize.def_key(program.request)
         request_refs.append(
             {
                 "if": {"properties": {"program": {"const": program.code}}},
                 "then": {"properties": {"request": {"$ref": f"#/$defs/{key}"}}},
             }
         )
-    member_key = "common.PersonSnapshot"
+    member_key = serialize.def_key(PersonSnapshot)
     # birth_date may be left out when id_number is given (it is derived, ID-04)
     defs[member_key]["required"] = [r for r in defs[member_key].get("required", []) if r != "birth_date"]
     defs[member_key]["anyOf"] = [{"required": ["birth_date"]}, {"required": ["id_number"]}]
@@ -251,7 +251,7 @@ def case_schema() -> dict[str, Any]:
                     "overrides": {"type": "object", "additionalProperties": False, "properties": overrides},
                 },
             },
-            "household": {"$ref": "#/$defs/common.HouseholdSnapshot"},
+            "household": {"$ref": f"#/$defs/{serialize.def_key(HouseholdSnapshot)}"},
             "request": {"type": "object"},
         },
         "allOf": request_refs,

@@ -66,6 +66,13 @@ class AuditEvent(RegionScopedModel):
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_code}"
 
+    @property
+    def label(self) -> str:
+        """The event's Chinese name (from the codes the apps define)."""
+        from minzheng.audit.events import label_for
+
+        return label_for(self.event_code)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit events are append-only")

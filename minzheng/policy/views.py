@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from minzheng.accounts.roles import Capability
@@ -20,7 +21,9 @@ from minzheng.policy.presets import preset as get_preset
 from minzheng.policy.presets import presets
 from minzheng.policy.resolve import PARAMETERS, Layer, Parameter, PolicySet, differences, resolve
 from minzheng.regions.models import Level, Region
-from minzheng.rules.programs import PROGRAMS
+from minzheng.rules.programs import POLICY_CLASSES, PROGRAMS
+
+NAMESPACE_LABELS = {"procedure": gettext_lazy("办理程序(公示电话、时限等)")}
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,10 @@ def _groups(
 ) -> list[Any]:
     """Parameters grouped by the programs that read them, in the order of the program table."""
     groups: list[tuple[str, str, list[Row]]] = []
-    for namespace in dict.fromkeys(p.policy_key for p in PROGRAMS.values()):
-        label = "、".join(str(p.label) for p in PROGRAMS.values() if p.policy_key == namespace)
+    for namespace in POLICY_CLASSES:
+        label = "、".join(str(p.label) for p in PROGRAMS.values() if p.policy_key == namespace) or str(
+            NAMESPACE_LABELS.get(namespace, namespace)
+        )
         rows = [
             Row(
                 parameter=p,

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from minzheng.core.errors import ValidationFailed
 
+_RULES_PACKAGE = "minzheng.rules."
+
 
 class _Problem(Exception):
     def __init__(self, path: str, message: str) -> None:
@@ -183,7 +185,7 @@ def schema_for(hint: Any, choices: Mapping[str, Any] | None = None, description:
     elif origin is dict:
         result = {"type": "object", "additionalProperties": schema_for(typing.get_args(hint)[1])}
     elif dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        result = {"$ref": f"#/$defs/{hint.__module__.rsplit('.', 1)[-1]}.{hint.__name__}"}
+        result = {"$ref": f"#/$defs/{def_key(hint)}"}
     elif hint is Decimal:
         result = {"type": ["string", "integer"], "pattern": r"^-?\d+(\.\d+)?$"}
     elif hint is Fraction:
@@ -207,9 +209,18 @@ def schema_for(hint: Any, choices: Mapping[str, Any] | None = None, description:
     return result
 
 
+def def_key(cls: type) -> str:
+    """The ``$defs`` key of a rule dataclass: its module below ``minzheng.rules``, then its name.
+
+    ``dibao.Request``, ``common.PersonSnapshot``, ``veterans.policy.Request``: the whole path, not its last part, so
+    that a program split into a package (``veterans.policy``) cannot collide with another one's module.
+    """
+    return f"{cls.__module__.removeprefix(_RULES_PACKAGE)}.{cls.__name__}"
+
+
 def definitions(cls: type, into: dict[str, Any]) -> None:
-    """Add ``cls`` and every dataclass it refers to into ``into`` ($defs), keyed module.Class."""
-    key = f"{cls.__module__.rsplit('.', 1)[-1]}.{cls.__name__}"
+    """Add ``cls`` and every dataclass it refers to into ``into`` ($defs), keyed by ``def_key``."""
+    key = def_key(cls)
     if key in into:
         return
     into[key] = {}  # reserve first: a dataclass may refer to itself

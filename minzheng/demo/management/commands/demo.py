@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from minzheng.demo.cases import demo_cases_load
 from minzheng.demo.households import demo_households_count, demo_households_load, demo_members_count
 from minzheng.demo.services import DEMO_PASSWORD, DEMO_USERS, demo_load
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 % {"c": result.regions.created, "r": result.regions.renamed, "u": result.regions.unchanged}
             )
         created = demo_households_load(households=options["households"], seed=options["seed"])
+        cases = demo_cases_load()
         if quiet:
             return
         total = demo_households_count()
@@ -40,6 +42,8 @@ class Command(BaseCommand):
             _("演示家庭：新增 %(created)s 户；演示县现有演示家庭 %(total)s 户，家庭成员 %(people)s 人。")
             % {"created": created, "total": total, "people": people}
         )
+        if cases:
+            self.stdout.write(_("演示申请：新增 %(n)s 件(得胜镇白象村、仁和村)。") % {"n": cases})
         self.stdout.write(_("演示用户(密码均为 %(pw)s):") % {"pw": DEMO_PASSWORD})
         for spec in DEMO_USERS:
             self.stdout.write(f"  {spec.username:<18} {spec.description}")

@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from minzheng.audit.events import define
+
+SUBMITTED = define("cases.submitted", _("提出申请"))
+MATERIALS_REQUESTED = define("cases.materials_requested", _("一次性告知补正材料"))
+ACCEPTED = define("cases.accepted", _("受理"))
+PREPAID = define("cases.prepaid", _("先行救助"))
+INVESTIGATED = define("cases.investigated", _("入户调查"))
+COUNTY_VISITED = define("cases.county_visited", _("县级入户核查"))
+CHECKED = define("cases.checked", _("家庭经济状况核对"))
+CHECK_OBJECTED = define("cases.check_objected", _("申请人对核对结果有异议"))
+APPRAISED = define("cases.appraised", _("民主评议"))
+REVIEWED = define("cases.reviewed", _("乡镇初审"))
+PUBLISHED = define("cases.published", _("张榜公示"))
+OBJECTED = define("cases.objected", _("公示期间提出异议"))
+OBJECTION_RESOLVED = define("cases.objection_resolved", _("异议处理"))
+NOTICE_CLOSED = define("cases.notice_closed", _("公示期满"))
+APPROVED = define("cases.approved", _("审核确认"))
+REFUSED = define("cases.refused", _("不予确认"))
+REFUSAL_NOTIFIED = define("cases.refusal_notified", _("书面告知不予确认"))
+EXTENDED = define("cases.extended", _("延长办理期限"))
+WITHDRAWN = define("cases.withdrawn", _("撤回申请"))
+QUOTA_SET = define("cases.quota_set", _("设置总量控制名额"))
+BENEFIT_STOPPED = define("cases.benefit_stopped", _("停止保障"))

@@ -1,0 +1,144 @@
+"""The case pages: filing from a household, acting on a case, the clock, letters, and the role negatives."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from minzheng.cases.models import Application, Status
+from minzheng.cases.tests.factories import poor_household, submit, to_checked, to_notice_ended
+from minzheng.registry.models import Relation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_village_officer_files_an_application_from_the_household(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    household = poor_household(personas)
+    url = reverse("cases:new", kwargs={"household": household.pk})
+    client = client_for("village_a1_officer")
+    assert client.get(url).status_code == 200
+    head = household.members.get(relation=Relation.HEAD)
+    response = client.post(url, {"program": "dibao", "applicant": head.pk, "reason": "收入低"})
+    case = Application.objects.get(household=household)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "cases:detail", kwargs={"pk": case.pk}
+    )
+    assert case.filed_by == personas["village_a1_officer"] and case.status == Status.APPLIED
+
+
+def test_a_proxy_application_without_the_entrustment_comes_back_with_the_reason(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    household = poor_household(personas)
+    head = household.members.get(relation=Relation.HEAD)
+    response = client_for("township_a_clerk").post(
+        reverse("cases:new", kwargs={"household": household.pk}),
+        {"program": "dibao", "applicant": head.pk, "on_behalf": "on", "proxy_name": "王村长"},
+    )
+    assert response.status_code == 400 and "委托书" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_the_clerk_accepts_and_the_page_shows_the_clock(personas: dict[str, Any], client_for: Any) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("township_a_clerk")
+    response = client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"}))
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
+    assert "开始入户调查" in page and "DB-21" in page and "办结(30 个工作日)" in page
+
+
+def test_a_village_officer_cannot_accept_or_decide(personas: dict[str, Any], client_for: Any) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("village_a1_officer")
+    assert client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"})).status_code == 403
+    assert Application.objects.get(pk=case.pk).status == Status.APPLIED
+
+
+def test_the_other_townships_clerk_gets_404(personas: dict[str, Any], client_for: Any) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("township_b_clerk")
+    assert client.get(reverse("cases:detail", kwargs={"pk": case.pk})).status_code == 404
+    assert client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"})).status_code == 404
+
+
+def test_a_visit_by_one_person_comes_back_with_the_rule(personas: dict[str, Any], client_for: Any) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("township_a_clerk")
+    client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"}))
+    response = client.post(
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "investigate"}),
+        {
+            "visited_on": "2025-03-05",
+            "staff": [personas["township_a_clerk"].pk],
+            "methods": ["home_visit"],
+            "members_present": "户主",
+            "member_signed": "on",
+            "findings": "无",
+        },
+    )
+    assert response.status_code == 400 and "至少 2 名" in response.content.decode()
+    assert Application.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_the_county_approves_on_the_page(personas: dict[str, Any], client_for: Any) -> None:
+    case = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    response = client_for("county_approver").post(
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "decide"}), {"approve": "yes"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.APPROVED and case.approved_amount == 840
+
+
+def test_the_refusal_letter_is_a_pdf_with_reasons_and_remedies(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.cases import services
+    from minzheng.cases.letters import build_letter
+
+    case = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    services.application_decide(
+        actor=personas["county_approver"], application=case, approve=False, reasons="人均收入高于低保标准。"
+    )
+    case.refresh_from_db()
+    letter = build_letter(case, "refusal")
+    assert "人均收入高于低保标准。" in letter.paragraphs and "行政复议" in letter.footer
+    response = client_for("township_a_clerk").get(
+        reverse("cases:letter", kwargs={"pk": case.pk, "kind": "refusal"})
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_review_page_shows_the_engine_decision(personas: dict[str, Any], client_for: Any) -> None:
+    case = to_checked(personas, submit(personas, poor_household(personas)))
+    client = client_for("township_a_head")
+    response = client.post(
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "review"}), {"agree": "yes", "opinion": ""}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
+    assert "3 × 580 − 900.00 = 840.00" in page
+
+
+def test_todo_lists_what_waits_for_each_role_most_urgent_first(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.cases.selectors import todo_items
+
+    old = submit(personas, poor_household(personas))
+    from minzheng.cases import services
+
+    services.application_accept(actor=personas["township_a_clerk"], application=old, today=date(2025, 3, 3))
+    submit(personas, poor_household(personas))
+    items = todo_items(personas["township_a_clerk"])
+    assert (
+        len(items) == 2 and items[0].due is not None
+    )  # the accepted case has a deadline, the new one none yet
+    assert todo_items(personas["county_approver"]) == []

@@ -1,0 +1,179 @@
+"""Demo cases: a handful of 低保 applications in 得胜镇's two demo villages, carried by the real services to every
+stage (approved, in public notice, reviewed, accepted, just filed), so the case list, 待办 and the public pages have
+something to show. Idempotent: nothing is added when the demo villages already have cases."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from minzheng.accounts.models import User
+from minzheng.cases import services
+from minzheng.cases.models import Application, FinancialCheck
+from minzheng.policy.models import PolicyVersion
+from minzheng.policy.services import policy_version_create
+from minzheng.registry.documents import document_add
+from minzheng.registry.idnumber import check_character
+from minzheng.registry.models import DocumentType, Household, HukouType, Relation
+from minzheng.registry.services import HouseholdData, household_create, income_add
+from minzheng.registry.validation import MemberData
+
+DEMO_COUNTY = "510521"
+#: the demo case households' IDs carry 江阳区's code (first issued there), so they never meet the generator's numbers
+ID_COUNTY = "510502"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    village: str
+    officer: str
+    head: str
+    spouse: str
+    child: str
+    income: str
+    stage: str  # approved / notice / reviewed / accepted / applied
+
+
+CASES = (
+    DemoCase("510521103222", "baixiang_officer", "赵德明", "孙玉兰", "赵小峰", "900", "approved"),
+    DemoCase("510521103222", "baixiang_officer", "钱国富", "周春梅", "钱小雨", "600", "notice"),
+    DemoCase("510521103222", "baixiang_officer", "孙建华", "吴桂香", "孙小龙", "1200", "reviewed"),
+    DemoCase("510521103224", "renhe_officer", "李长庚", "郑秀珍", "李小花", "500", "approved"),
+    DemoCase("510521103224", "renhe_officer", "周永福", "王翠兰", "周小军", "800", "notice"),
+    DemoCase("510521103224", "renhe_officer", "吴德胜", "冯素芬", "吴小红", "700", "accepted"),
+    DemoCase("510521103224", "renhe_officer", "郑大山", "陈玉梅", "郑小明", "1000", "applied"),
+)
+
+
+def _id(birth: date, serial: int, *, male: bool) -> str:
+    order = serial * 2 + (1 if male else 0)
+    body = f"{ID_COUNTY}{birth:%Y%m%d}{order:03d}"
+    return body + check_character(body)
+
+
+def _household(spec: DemoCase, serial: int, clerk: User) -> Household:
+    result = household_create(
+        actor=clerk,
+        data=HouseholdData(
+            region_code=spec.village, address=f"{serial + 1} 组 {serial + 8} 号", hukou_type=HukouType.RURAL
+        ),
+        head=MemberData(
+            name=spec.head,
+            id_number=_id(date(1975, 3, 1 + serial), serial, male=True),
+            relation=Relation.HEAD,
+        ),
+        members=[
+            MemberData(
+                name=spec.spouse,
+                id_number=_id(date(1977, 6, 1 + serial), serial, male=False),
+                relation=Relation.SPOUSE,
+            ),
+            MemberData(
+                name=spec.child,
+                id_number=_id(date(2012, 9, 1 + serial), serial + 100, male=serial % 2 == 0),
+                relation=Relation.SON if serial % 2 == 0 else Relation.DAUGHTER,
+                schooling="compulsory",
+            ),
+        ],
+    )
+    household: Household = result.obj
+    head = household.members.get(relation=Relation.HEAD)
+    income_add(
+        actor=clerk,
+        household=household,
+        category="wage",
+        monthly_amount=Decimal(spec.income),
+        source="务工收入",
+        member=head,
+    )
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4\n% demo scan\n"),
+            original_name=f"{DocumentType(kind).label}.pdf",
+            doc_type=kind,
+        )
+    return household
+
+
+def demo_cases_load(today: date | None = None) -> int:
+    """Create the demo cases (once); return how many were created."""
+    if Application.objects.filter(region_id__in={c.village for c in CASES}).exists():
+        return 0
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["desheng_clerk", "desheng_head", "approver", "baixiang_officer", "renhe_officer"]
+        )
+    }
+    if len(users) < 5:
+        return 0
+    if not PolicyVersion.objects.filter(
+        region_id=DEMO_COUNTY, values__has_key="procedure.complaint_phone"
+    ).exists():
+        policy_version_create(
+            actor=None,
+            region_code=DEMO_COUNTY,
+            effective_from=date(2024, 1, 1),
+            values={"procedure.complaint_phone": "0830-8188123"},
+            note="泸县民政局监督举报电话",
+        )
+    today = today or timezone.localdate()
+    clerk, head, approver = users["desheng_clerk"], users["desheng_head"], users["approver"]
+    for serial, spec in enumerate(CASES):
+        household = _household(spec, serial, clerk)
+        officer = users[spec.officer]
+        start = today - timedelta(days=40) if spec.stage == "approved" else today - timedelta(days=8)
+        case = services.application_submit(
+            actor=officer,
+            household=household,
+            program="dibao",
+            applicant=household.members.get(relation=Relation.HEAD),
+            reason="收入低，子女上学",
+            today=start,
+        )
+        if spec.stage == "applied":
+            continue
+        case = services.application_accept(actor=clerk, application=case, today=start)
+        if spec.stage == "accepted":
+            continue
+        services.investigation_record(
+            actor=clerk,
+            application=case,
+            data=services.VisitData(
+                visited_on=start + timedelta(days=1),
+                staff=[clerk, officer],
+                methods=["home_visit", "neighbours"],
+                members_present=f"{spec.head}、{spec.spouse}",
+                member_signed=True,
+                findings="住房为自建砖房，无车辆，户主在附近打零工，收入不固定。",
+            ),
+            today=start + timedelta(days=1),
+        )
+        services.check_record(
+            actor=clerk,
+            application=case,
+            checked_on=start + timedelta(days=2),
+            result=FinancialCheck.Result.CONSISTENT,
+            summary="核对结果与申报一致。",
+            today=start + timedelta(days=2),
+        )
+        services.review_record(
+            actor=head, application=case, agree=True, opinion="", today=start + timedelta(days=3)
+        )
+        if spec.stage == "reviewed":
+            continue
+        notice_day = today - timedelta(days=2) if spec.stage == "notice" else start + timedelta(days=5)
+        services.notice_publish(actor=clerk, application=case, today=notice_day)
+        if spec.stage == "notice":
+            continue
+        services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
+        services.application_decide(
+            actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
+        )
+    return len(CASES)

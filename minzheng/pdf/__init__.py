@@ -1,0 +1,1 @@
+"""PDF posters and letters (pure rendering: plain data in, bytes out)."""

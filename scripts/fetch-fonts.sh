@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Vendors Noto Sans SC (static TrueType/glyf outlines, OFL-1.1) for the PDF posters and letters. fpdf2 embeds and
+# subsets glyf fonts; the CFF (.otf) Noto CJK files and the split woff2 subsets render wrong (see STACK-NOTES.md).
+# Needs npm and the npm registry; the results are committed as package data, so nothing here runs at install or
+# run time. The hashes pin the exact files reviewed; a changed file fails the script and leaves the old ones.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+pkg=@expo-google-fonts/noto-sans-sc@0.4.3
+dest="$here/minzheng/pdf/fonts"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+npm pack --silent "$pkg" >/dev/null
+tar xzf ./*.tgz package/400Regular/NotoSansSC_400Regular.ttf package/700Bold/NotoSansSC_700Bold.ttf \
+  package/LICENSE_FONT
+mkdir out
+cp package/400Regular/NotoSansSC_400Regular.ttf out/NotoSansSC-Regular.ttf
+cp package/700Bold/NotoSansSC_700Bold.ttf out/NotoSansSC-Bold.ttf
+cp package/LICENSE_FONT out/OFL.txt
+(cd out && sha256sum --quiet -c -) <<'SUMS'
+d45f67f0a7c0ca3f256950777ce6a61cc7ce5f9696d02900cbbaac25f8aa7d16  NotoSansSC-Regular.ttf
+9a38ae0ab28cd5a256f9ea8e00dedc688aac17f7915fcb000572990afa956b96  NotoSansSC-Bold.ttf
+1c05c68c34f9708415aada51f17e1b0092d2cea709bf4a94cd38114f9e73d7d9  OFL.txt
+SUMS
+mkdir -p "$dest"
+cp out/NotoSansSC-Regular.ttf out/NotoSansSC-Bold.ttf out/OFL.txt "$dest/"
+echo "vendored $pkg into $dest"
