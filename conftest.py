@@ -113,7 +113,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("browser test runs in the SQLite pass")
     from minzheng.core.testing.browser import serve_demo
 
-    with serve_demo(tmp_path_factory.mktemp("minzheng-var")) as base:
+    var_dir = tmp_path_factory.mktemp("minzheng-var")
+    # a browser test that must let time pass (a 7-day notice) moves dates in the served app's own database
+    os.environ["MINZHENG_BROWSER_DB"] = str(var_dir / "minzheng.sqlite3")
+    with serve_demo(var_dir) as base:
         yield base
 
 

@@ -108,49 +108,52 @@ def _staff_for(case: Application) -> list[User]:
 
 
 def _county_staff(case: Application) -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.COUNTY_APPROVER, region_id=case.region_id[:6]))
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[Role.COUNTY_APPROVER, Role.COUNTY_ADMIN], region_id=case.region_id[:6]
+        )
+    )
+
+
+def _offered(user: Any, case: Application) -> list[str]:
+    """The actions this user may take on this case now (the machine's allowed moves, filtered by role)."""
+    offered: list[str] = []
+    process = user.can(Capability.PROCESS_CASES)
+    for action in actions_from(case.status):
+        if action == "county_visit":
+            ok = user.role == Role.COUNTY_APPROVER and (case.near_relative or case.complained)
+        elif action == "approve":
+            action, ok = "decide", user.can(Capability.DECIDE_CASES)
+        elif action == "review":
+            ok = user.can(Capability.REVIEW_CASES) and not case.appraisal_required
+        elif action == "appraise":
+            ok = process and case.appraisal_required
+        elif action == "prepay":
+            ok = process and case.urgent and case.program == "temporary" and not case.prepaid_on
+        elif action == "reinvestigate":
+            action, ok = "resolve_objection", process
+        elif action == "extend":
+            ok = process and not case.extended
+        elif action in {"refuse", "object", "to_appraisal"}:
+            ok = False  # refuse is part of "decide"; objections come from the public page
+        else:
+            ok = process
+        if ok:
+            offered.append(action)
+    return offered
 
 
 def _action_forms(request: HttpRequest, case: Application) -> dict[str, forms.Form]:
     today = timezone.localdate()
-    user: Any = request.user
+    initial_dates = {"visited_on": today, "checked_on": today, "held_on": today}
     found: dict[str, forms.Form] = {}
-    for action in actions_from(case.status):
-        if action in {"investigate"} and user.can(Capability.PROCESS_CASES):
-            found[action] = f.VisitForm(staff=_staff_for(case), initial={"visited_on": today})
-        elif (
-            action == "county_visit"
-            and user.role == Role.COUNTY_APPROVER
-            and (case.near_relative or case.complained)
-        ):
-            found[action] = f.VisitForm(staff=_county_staff(case), initial={"visited_on": today})
-        elif action == "check" and user.can(Capability.PROCESS_CASES):
-            found[action] = f.CheckForm(initial={"checked_on": today})
-        elif action == "appraise" and user.can(Capability.PROCESS_CASES) and case.appraisal_required:
-            found[action] = f.AppraisalForm(initial={"held_on": today})
-        elif action == "review" and user.can(Capability.REVIEW_CASES) and not case.appraisal_required:
-            found[action] = f.ReviewForm()
-        elif action in {"approve"} and user.can(Capability.DECIDE_CASES):
-            found["decide"] = f.DecideForm()
-        elif action == "request_materials" and user.can(Capability.PROCESS_CASES):
-            found[action] = f.MaterialsForm()
-        elif action == "prepay" and case.urgent and case.program == "temporary" and not case.prepaid_on:
-            if user.can(Capability.PROCESS_CASES):
-                found[action] = f.PrepayForm()
-        elif action in {"reinvestigate"} and user.can(Capability.PROCESS_CASES):
-            found["resolve_objection"] = f.ObjectionRouteForm()
-        elif action in {"extend", "withdraw"} and user.can(Capability.PROCESS_CASES):
-            if action == "extend" and case.extended:
-                continue
-            found[action] = f.ReasonForm()
-        elif action in {
-            "accept",
-            "publish",
-            "close_notice",
-            "check_objection",
-            "notify_refusal",
-        } and user.can(Capability.PROCESS_CASES):
-            found[action] = f.ReasonForm() if action == "check_objection" else forms.Form()
+    for action in _offered(request.user, case):
+        factory = ACTIONS[action][0]
+        form = factory(None, case, action) if factory is not None else forms.Form(prefix=action)
+        for name, value in initial_dates.items():
+            if name in form.fields:
+                form.initial[name] = value
+        found[action] = form
     return found
 
 
@@ -217,12 +220,12 @@ def _visit(county: bool) -> Handler:
     return run
 
 
-def _plain(form_class: type[forms.Form]) -> Callable[[Any, Application], forms.Form]:
-    return lambda data, case: form_class(data)
+def _plain(form_class: type[forms.Form]) -> Callable[[Any, Application, str], forms.Form]:
+    return lambda data, case, prefix: form_class(data, prefix=prefix)
 
 
 #: action → (form factory or None, what to do with the cleaned data); the services do the checking
-ACTIONS: dict[str, tuple[Callable[[Any, Application], forms.Form] | None, Handler]] = {
+ACTIONS: dict[str, tuple[Callable[[Any, Application, str], forms.Form] | None, Handler]] = {
     "accept": (None, lambda r, c, d: services.application_accept(actor=r.user, application=c)),
     "request_materials": (
         _plain(f.MaterialsForm),
@@ -234,8 +237,14 @@ ACTIONS: dict[str, tuple[Callable[[Any, Application], forms.Form] | None, Handle
         _plain(f.PrepayForm),
         lambda r, c, d: services.application_prepay(actor=r.user, application=c, amount=d["amount"]),
     ),
-    "investigate": (lambda data, case: f.VisitForm(data, staff=_staff_for(case)), _visit(county=False)),
-    "county_visit": (lambda data, case: f.VisitForm(data, staff=_county_staff(case)), _visit(county=True)),
+    "investigate": (
+        lambda data, case, p: f.VisitForm(data, staff=_staff_for(case), prefix=p),
+        _visit(county=False),
+    ),
+    "county_visit": (
+        lambda data, case, p: f.VisitForm(data, staff=_county_staff(case), prefix=p),
+        _visit(county=True),
+    ),
     "check": (
         _plain(f.CheckForm),
         lambda r, c, d: services.check_record(
@@ -297,7 +306,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     case = selectors.application_get(user=request.user, pk=pk)
     form_class, handler = ACTIONS[action]
-    form = form_class(request.POST, case) if form_class is not None else forms.Form(request.POST)
+    form = form_class(request.POST, case, action) if form_class is not None else forms.Form(request.POST)
     if not form.is_valid():
         return _render_detail(request, case, failed=(action, form), status=400)
     try:

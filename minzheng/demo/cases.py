@@ -35,7 +35,7 @@ class DemoCase:
     spouse: str
     child: str
     income: str
-    stage: str  # approved / notice / reviewed / accepted / applied
+    stage: str  # approved / notice / reviewed / accepted / applied / none
 
 
 CASES = (
@@ -46,6 +46,8 @@ CASES = (
     DemoCase("510521103224", "renhe_officer", "周永福", "王翠兰", "周小军", "800", "notice"),
     DemoCase("510521103224", "renhe_officer", "吴德胜", "冯素芬", "吴小红", "700", "accepted"),
     DemoCase("510521103224", "renhe_officer", "郑大山", "陈玉梅", "郑小明", "1000", "applied"),
+    # no case yet: the household a village officer files for in the browser walk
+    DemoCase("510521103222", "baixiang_officer", "冯友才", "何秀兰", "冯小丽", "650", "none"),
 )
 
 
@@ -128,6 +130,8 @@ def demo_cases_load(today: date | None = None) -> int:
     for serial, spec in enumerate(CASES):
         household = _household(spec, serial, clerk)
         officer = users[spec.officer]
+        if spec.stage == "none":
+            continue
         start = today - timedelta(days=40) if spec.stage == "approved" else today - timedelta(days=8)
         case = services.application_submit(
             actor=officer,
@@ -176,4 +180,4 @@ def demo_cases_load(today: date | None = None) -> int:
         services.application_decide(
             actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
         )
-    return len(CASES)
+    return sum(1 for spec in CASES if spec.stage != "none")

@@ -150,6 +150,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_reveal": can_reveal,
             "can_assess": request.user.can(Capability.ASSESS),  # type: ignore[union-attr]
+            "can_apply": request.user.can(Capability.SUBMIT_APPLICATION),  # type: ignore[union-attr]
         },
     )
 

@@ -74,12 +74,12 @@ def test_a_visit_by_one_person_comes_back_with_the_rule(personas: dict[str, Any]
     response = client.post(
         reverse("cases:action", kwargs={"pk": case.pk, "action": "investigate"}),
         {
-            "visited_on": "2025-03-05",
-            "staff": [personas["township_a_clerk"].pk],
-            "methods": ["home_visit"],
-            "members_present": "户主",
-            "member_signed": "on",
-            "findings": "无",
+            "investigate-visited_on": "2025-03-05",
+            "investigate-staff": [personas["township_a_clerk"].pk],
+            "investigate-methods": ["home_visit"],
+            "investigate-members_present": "户主",
+            "investigate-member_signed": "on",
+            "investigate-findings": "无",
         },
     )
     assert response.status_code == 400 and "至少 2 名" in response.content.decode()
@@ -89,7 +89,7 @@ def test_a_visit_by_one_person_comes_back_with_the_rule(personas: dict[str, Any]
 def test_the_county_approves_on_the_page(personas: dict[str, Any], client_for: Any) -> None:
     case = to_notice_ended(personas, submit(personas, poor_household(personas)))
     response = client_for("county_approver").post(
-        reverse("cases:action", kwargs={"pk": case.pk, "action": "decide"}), {"approve": "yes"}
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "decide"}), {"decide-approve": "yes"}
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -120,7 +120,8 @@ def test_the_review_page_shows_the_engine_decision(personas: dict[str, Any], cli
     case = to_checked(personas, submit(personas, poor_household(personas)))
     client = client_for("township_a_head")
     response = client.post(
-        reverse("cases:action", kwargs={"pk": case.pk, "action": "review"}), {"agree": "yes", "opinion": ""}
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "review"}),
+        {"review-agree": "yes", "review-opinion": ""},
     )
     assert response.status_code == 302
     page = client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
