@@ -72,6 +72,8 @@ class Application(RegionScopedModel):
     #: DB-50: complaints or reports received about the case
     complained = models.BooleanField(_("有投诉举报"), default=False)
     urgent = models.BooleanField(_("急难情形"), default=False)
+    #: drawn for the county's own check when the notice ends (policy procedure.spot_check_ratio)
+    spot_check = models.BooleanField(_("县级抽查"), default=False)
     #: the program's Request (rules) as JSON: the cause of a hardship, costs …
     request_data = models.JSONField(_("申请事项"), default=dict, blank=True)
     reason = models.TextField(_("申请理由"), blank=True)

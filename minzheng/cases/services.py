@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
+from random import SystemRandom
 from typing import Any
 
 from django.db import transaction
@@ -34,7 +36,7 @@ from minzheng.cases.models import (
     Status,
 )
 from minzheng.cases.transitions import TRANSITIONS, allowed
-from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import to_decimal
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.workdays import load_calendar
@@ -44,6 +46,7 @@ from minzheng.registry.models import Document, DocumentType, Household, Member
 from minzheng.rules import serialize
 from minzheng.rules.programs import PROGRAMS
 
+_RANDOM = SystemRandom()
 ACTION_LABELS = {
     "request_materials": _("一次性告知补正材料"),
     "accept": _("受理"),
@@ -841,7 +844,18 @@ def notice_close(*, actor: Any, application: Application, today: date | None = N
             raise ConflictError(_("公示至 %(d)s 期满，期满后才能报送") % {"d": notice.ends_on.isoformat()})
         notice.state = Notice.State.ENDED
         notice.save(update_fields=["state"])
-        return _move(actor, case, "close_notice", events.NOTICE_CLOSED, today=today)
+        # county spot checks: drawn by an unpredictable draw, so no one can tell in advance which case is checked
+        ratio = case_policy(case, today).get("procedure").spot_check_ratio
+        case.spot_check = ratio > 0 and Fraction(_RANDOM.randrange(1_000_000), 1_000_000) < ratio
+        return _move(
+            actor,
+            case,
+            "close_notice",
+            events.NOTICE_CLOSED,
+            today=today,
+            new={"spot_check": case.spot_check},
+            fields=["spot_check"],
+        )
 
 
 # —— decision ——————————————————————————————————————————————————————————————————————————————
@@ -887,6 +901,64 @@ def _first_month(decided_on: date, payment_start: str) -> date:
     return (first + timedelta(days=32)).replace(day=1)
 
 
+def _approval_blockers(case: Application, *, approve: bool) -> None:
+    """DB-31 (the whole record before a decision) and DB-08/DB-50 (the county's own visit before approval)."""
+    missing = [
+        label
+        for label, ok in (
+            (_("受理"), case.accepted_on is not None),
+            (_("入户调查"), case.investigations.filter(by_county=False).exists()),
+            (_("核对"), case.checks.exists()),
+            (_("初审"), case.reviewed_on is not None),
+        )
+        if not ok
+    ]
+    if missing:  # DB-31: no one is put on the roll without the whole procedure
+        raise ConflictError(_("缺少%(steps)s记录，不能审核确认") % {"steps": "、".join(missing)})
+    needs_county_visit = approve and (case.near_relative or case.complained or case.spot_check)
+    if needs_county_visit and not case.investigations.filter(by_county=True).exists():
+        raise ConflictError(_("近亲属备案、有投诉举报或被抽查的申请，须县级入户核查后才能确认(DB-08、DB-50)"))
+
+
+def _quota_check(case: Application, extra: int = 0) -> None:
+    quota, used = quota_room(region_code=case.region_id, program=case.program)
+    if quota is not None and used + extra >= quota.limit:
+        raise ConflictError(
+            _("%(region)s 的名额已满(%(used)s/%(limit)s)：先办理退出，再确认新对象(先退后进)")
+            % {"region": quota.region.name, "used": used + extra, "limit": quota.limit},
+            code="quota_full",
+        )
+
+
+def _approve(case: Application, actor: Any, value: Decimal, policy: PolicySet, today: date) -> Benefit:
+    """Fix the amount and the first month (DB-29) on the case and build (not save) its benefit."""
+    case.decided_by, case.decided_on = actor, today
+    case.approved_amount = value
+    case.first_payment_month = _first_month(today, policy.get("dibao").payment_start)
+    snapshot = case.decision or {}
+    review_months = int(snapshot.get("review_months") or 12)
+    first = case.first_payment_month
+    due_month = first.month - 1 + review_months
+    review_due = date(first.year + due_month // 12, due_month % 12 + 1, 1) - timedelta(days=1)
+    members = (snapshot.get("facts") or {}).get("members", 1)
+    return Benefit(
+        application=case,
+        household_id=case.household_id,
+        member=case.subject if PROGRAMS[case.program].per_person else None,
+        region_id=case.region_id,
+        program=case.program,
+        amount=value,
+        period=snapshot.get("period", "monthly"),
+        members_covered=members if isinstance(members, int) else 1,
+        decision=snapshot,
+        first_month=first,
+        review_due=review_due,
+    )
+
+
+DECISION_FIELDS = ["decided_by", "decided_on", "approved_amount", "first_payment_month", "refusal_reasons"]
+
+
 def application_decide(
     *,
     actor: Any,
@@ -902,64 +974,19 @@ def application_decide(
     _may_decide(actor, application, policy)
     if not approve and not reasons.strip():
         raise ValidationFailed(_("不予确认须写明理由"), fields={"reasons": [_("必须填写")]})
+    action = "approve" if approve else "refuse"
     with transaction.atomic():
-        current = Application.objects.select_for_update().get(pk=application.pk)
-        missing = [
-            label
-            for label, ok in (
-                (_("受理"), current.accepted_on is not None),
-                (_("入户调查"), current.investigations.filter(by_county=False).exists()),
-                (_("核对"), current.checks.exists()),
-                (_("初审"), current.reviewed_on is not None),
-            )
-            if not ok
-        ]
-        if missing:  # DB-31: no one is put on the roll without the whole procedure
-            raise ConflictError(_("缺少%(steps)s记录，不能审核确认") % {"steps": "、".join(missing)})
-        needs_county_visit = approve and (current.near_relative or current.complained)
-        if needs_county_visit and not current.investigations.filter(by_county=True).exists():
-            raise ConflictError(_("近亲属备案或有投诉举报的申请，须县级入户核查后才能确认(DB-08、DB-50)"))
-        action = "approve" if approve else "refuse"
         case = _locked(application, action)
-        case.decided_by, case.decided_on = actor, today
-        fields = ["decided_by", "decided_on"]
+        _approval_blockers(case, approve=approve)
         if approve:
             value = to_decimal(amount) if amount not in (None, "") else case.proposed_amount
             if value is None or value < 0:
                 raise ValidationFailed(_("请填写确认金额"), fields={"amount": [_("必须填写")]})
-            quota, used = quota_room(region_code=case.region_id, program=case.program)
-            if quota is not None and used >= quota.limit:
-                raise ConflictError(
-                    _("%(region)s 的名额已满(%(used)s/%(limit)s)：先办理退出，再确认新对象(先退后进)")
-                    % {"region": quota.region.name, "used": used, "limit": quota.limit},
-                    code="quota_full",
-                )
-            case.approved_amount = value
-            case.first_payment_month = _first_month(today, policy.get("dibao").payment_start)
-            fields += ["approved_amount", "first_payment_month"]
-            snapshot = case.decision or {}
-            review_months = snapshot.get("review_months") or 12
-            first = case.first_payment_month
-            due_month = first.month - 1 + int(review_months)
-            review_due = date(first.year + due_month // 12, due_month % 12 + 1, 1) - timedelta(days=1)
-            Benefit.objects.create(
-                application=case,
-                household=case.household,
-                member=case.subject if PROGRAMS[case.program].per_person else None,
-                region_id=case.region_id,
-                program=case.program,
-                amount=value,
-                period=snapshot.get("period", "monthly"),
-                members_covered=(snapshot.get("facts") or {}).get("members", 1)
-                if isinstance((snapshot.get("facts") or {}).get("members", 1), int)
-                else 1,
-                decision=snapshot,
-                first_month=first,
-                review_due=review_due,
-            )
+            _quota_check(case)
+            _approve(case, actor, value, policy, today).save()
         else:
+            case.decided_by, case.decided_on = actor, today
             case.refusal_reasons = reasons.strip()
-            fields.append("refusal_reasons")
         return _move(
             actor,
             case,
@@ -967,8 +994,80 @@ def application_decide(
             events.APPROVED if approve else events.REFUSED,
             today=today,
             new={"amount": str(case.approved_amount) if approve else None, "reasons": case.refusal_reasons},
-            fields=fields,
+            fields=DECISION_FIELDS,
         )
+
+
+def applications_approve_batch(
+    *,
+    actor: Any,
+    application_ids: list[int],
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = 200,
+) -> dict[str, Any]:
+    """Approve a reviewed batch at the proposed amounts: set-based per chunk, one audit event per case.
+
+    A case that may not be approved (state, role, separation of duties, missing records, quota) is skipped with its
+    reason; the others are approved. Cases outside the actor's scope are skipped as "not found".
+    """
+    today = _today(today)
+    ids = sorted(set(application_ids))
+    approved: list[int] = []
+    skipped: list[tuple[int, str]] = []
+    policies: dict[str, PolicySet] = {}
+    in_batch: dict[tuple[str, str], int] = {}
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        with transaction.atomic():
+            cases = list(
+                Application.objects.visible_to(actor)
+                .select_for_update()
+                .select_related("subject")
+                .filter(pk__in=part)
+                .order_by("pk")
+            )
+            skipped.extend((pk, _("不在您的管辖范围或不存在")) for pk in set(part) - {c.pk for c in cases})
+            done: list[Application] = []
+            benefits: list[Benefit] = []
+            specs: list[EventSpec] = []
+            for case in cases:
+                policy = policies.setdefault(case.region_id, case_policy(case, today))
+                try:
+                    if not allowed("approve", case.status):
+                        raise ConflictError(_("当前为“%(s)s”") % {"s": case.get_status_display()})
+                    _may_decide(actor, case, policy)
+                    _approval_blockers(case, approve=True)
+                    if case.proposed_amount is None:
+                        raise ValidationFailed(_("没有初审金额"))
+                    key = (case.region_id, case.program)
+                    _quota_check(case, extra=in_batch.get(key, 0))
+                except DomainError as exc:
+                    skipped.append((case.pk, str(exc.message)))
+                    continue
+                in_batch[key] = in_batch.get(key, 0) + 1
+                benefits.append(_approve(case, actor, case.proposed_amount, policy, today))
+                case.status, case.next_due, case.next_step = Status.APPROVED, None, ""
+                done.append(case)
+                specs.append(
+                    EventSpec(
+                        event_code=events.APPROVED,
+                        actor=actor,
+                        region_code=case.region_id,
+                        target=case,
+                        target_repr=_case_repr(case),
+                        old={"status": Status.NOTICE_ENDED},
+                        new={"status": Status.APPROVED, "amount": str(case.approved_amount), "batch": True},
+                    )
+                )
+            Application.objects.bulk_update(done, ["status", "next_due", "next_step", *DECISION_FIELDS])
+            Benefit.objects.bulk_create(benefits)
+            if specs:
+                audit_record_many(specs=specs)
+            approved.extend(c.pk for c in done)
+        if progress is not None:
+            progress(min(start + chunk, len(ids)), len(ids))
+    return {"approved": approved, "skipped": sorted(skipped)}
 
 
 def refusal_notify(*, actor: Any, application: Application, today: date | None = None) -> Application:
@@ -1068,6 +1167,3 @@ def benefit_stop(*, actor: Any, benefit: Benefit, reason: str) -> Benefit:
             new={"state": locked.state, "reason": reason},
         )
     return locked
-
-
-Callback = Callable[[int, int], None]

@@ -46,6 +46,7 @@ def case_index(request: HttpRequest) -> HttpResponse:
             "today": today,
             "soon": selectors.due_soon_limit(today),
             "can_publish": request.user.can(Capability.PROCESS_CASES),  # type: ignore[union-attr]
+            "can_decide": request.user.can(Capability.DECIDE_CASES),  # type: ignore[union-attr]
         },
     )
 
@@ -121,7 +122,9 @@ def _offered(user: Any, case: Application) -> list[str]:
     process = user.can(Capability.PROCESS_CASES)
     for action in actions_from(case.status):
         if action == "county_visit":
-            ok = user.role == Role.COUNTY_APPROVER and (case.near_relative or case.complained)
+            ok = user.role == Role.COUNTY_APPROVER and (
+                case.near_relative or case.complained or case.spot_check
+            )
         elif action == "approve":
             action, ok = "decide", user.can(Capability.DECIDE_CASES)
         elif action == "review":
@@ -377,3 +380,25 @@ def quota_index(request: HttpRequest) -> HttpResponse:
     return render(
         request, "cases/quotas.html", {"form": form, "rows": rows, "open": OPEN_STATUSES}, status=status
     )
+
+
+@require_POST
+@capability_required(Capability.DECIDE_CASES)
+def case_batch_approve(request: HttpRequest) -> HttpResponse:
+    """批量审核确认 in the background, with a progress bar; the service checks every case on its own."""
+    from minzheng.cases.tasks import approve_batch_task
+    from minzheng.core.jobs import job_create
+
+    ids = sorted({int(v) for v in request.POST.getlist("case") if v.isdigit()})
+    if not ids:
+        messages.error(request, _("请选择要确认的申请"))
+        return redirect("cases:index")
+    job = job_create(
+        actor=request.user,
+        kind="cases.approve_batch",
+        label=_("批量审核确认(%(n)s 件)") % {"n": len(ids)},
+        params={"ids": ids},
+        total=len(ids),
+    )
+    approve_batch_task.enqueue(job.pk)
+    return redirect("core:job", pk=job.pk)

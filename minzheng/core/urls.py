@@ -9,4 +9,5 @@ urlpatterns = [
     path("calendar/", views.calendar_index, name="calendar"),
     path("calendar/years/add", views.calendar_year_add, name="calendar_year_add"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
+    path("jobs/<int:pk>/", views.job_status, name="job"),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,8 @@ from minzheng.core import services
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm, DeadlineForm
-from minzheng.core.models import CalendarDay, CalendarYear
+from minzheng.core.jobs import job_get_for
+from minzheng.core.models import CalendarDay, CalendarYear, Job
 from minzheng.core.navigation import todos_for
 from minzheng.core.workdays import load_calendar, weekends_only
 
@@ -146,3 +148,14 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
             status=404,
         )
     return render(request, "404.html", status=404)
+
+
+@require_GET
+@login_required
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A background job's progress (the page polls itself with htmx while it runs) and its result."""
+    job = job_get_for(user=request.user, pk=pk)
+    template = "core/job_progress.html" if getattr(request, "htmx", False) else "core/job.html"
+    return render(
+        request, template, {"job": job, "running": job.status in {Job.Status.QUEUED, Job.Status.RUNNING}}
+    )

@@ -54,5 +54,6 @@ register(
     RouteCase("cases:action", VIEW, method="POST", targets=_targets(action="withdraw"), ok_status=(400, 403)),
     RouteCase("cases:letter", VIEW, targets=_targets(kind="receipt"), ok_status=(404,)),
     RouteCase("cases:batch_publish", Capability.PROCESS_CASES, method="POST", ok_status=(302,)),
+    RouteCase("cases:batch_approve", Capability.DECIDE_CASES, method="POST", ok_status=(302,)),
     RouteCase("cases:quotas", Capability.MANAGE_QUOTAS),
 )

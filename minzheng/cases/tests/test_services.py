@@ -362,3 +362,111 @@ def test_quota_is_set_only_by_the_county_admin(personas: dict[str, Any]) -> None
         services.quota_set(
             actor=personas["township_a_clerk"], region_code=COUNTY, program="dibao", limit=5, note="x"
         )
+
+
+def test_a_spot_checked_case_needs_the_county_visit(personas: dict[str, Any]) -> None:
+    from minzheng.policy.services import policy_version_create
+
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={"procedure.complaint_phone": "0830-8888888", "procedure.spot_check_ratio": "1"},
+        note="县级抽查全部",
+    )
+    case = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    assert case.spot_check
+    with pytest.raises(ConflictError, match="县级入户核查"):
+        services.application_decide(actor=personas["county_approver"], application=case, approve=True)
+    data = services.VisitData(
+        **{**visit(personas).__dict__, "staff": [personas["county_approver"], personas["county_admin"]]}
+    )
+    services.county_visit_record(actor=personas["county_approver"], application=case, data=data)
+    services.application_decide(actor=personas["county_approver"], application=case, approve=True)
+
+
+def test_no_spot_checks_by_default(personas: dict[str, Any]) -> None:
+    case = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    assert not case.spot_check
+
+
+def _elder_alone(personas: dict[str, Any]) -> Any:
+    """WE-11-like: a widower of 68 living alone, pension 143 (central, excluded) + 30."""
+    import io
+
+    from minzheng.cases.tests.factories import setup_policy
+    from minzheng.registry.documents import document_add
+    from minzheng.registry.models import DocumentType, HukouType
+    from minzheng.registry.services import HouseholdData, household_create, income_add
+    from minzheng.registry.tests.factories import member_data
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = household_create(
+        actor=clerk,
+        data=HouseholdData(region_code=VILLAGE_A1, address="五组 3 号", hukou_type=HukouType.RURAL),
+        head=member_data("王老汉", Relation.HEAD, date(1957, 3, 15)),
+        members=[],
+    ).obj
+    head = household.members.get()
+    for category, amount, exclusion in (("transfer", "143", "central_basic_pension"), ("transfer", "30", "")):
+        income_add(
+            actor=clerk,
+            household=household,
+            category=category,
+            monthly_amount=Decimal(amount),
+            source="养老金",
+            member=head,
+            exclusion=exclusion,
+        )
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4 x"),
+            original_name="a.pdf",
+            doc_type=kind,
+        )
+    return household
+
+
+def test_tekun_happy_path_for_an_adult_uses_its_own_clock(personas: dict[str, Any]) -> None:
+    household = _elder_alone(personas)
+    case = submit(personas, household, program="tekun", request_data={"support_form": "home"})
+    case = to_checked(personas, case)
+    steps = {d.step: d.due for d in services.case_clock(case)}
+    assert steps["乡镇调查、初审"] == date(2025, 3, 24)  # +15 WD from Monday 3 March (TK-09)
+    services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
+    case.refresh_from_db()
+    assert (
+        case.decision is not None and case.decision["eligible"] and case.proposed_amount == Decimal("754.00")
+    )
+    notice = services.notice_publish(
+        actor=personas["township_a_clerk"], application=case, today=date(2025, 3, 12)
+    )
+    assert notice is not None and notice.public_members == 1  # an adult 特困 person is published
+    services.notice_close(actor=personas["township_a_clerk"], application=case, today=date(2025, 3, 19))
+    services.application_decide(actor=personas["county_approver"], application=case, approve=True)
+    benefit = Benefit.objects.get(application=case)
+    assert (
+        benefit.member is not None and benefit.member.name == "王老汉" and benefit.amount == Decimal("754.00")
+    )
+
+
+def test_temporary_assistance_runs_the_same_machine_and_small_amounts_stay_in_the_township(
+    personas: dict[str, Any],
+) -> None:
+    household = poor_household(personas)
+    case = submit(
+        personas,
+        household,
+        program="temporary",
+        request_data={"kind": "expenditure", "cause": "重病", "assessed_need": "3000", "forms": ["cash"]},
+    )
+    case = to_notice_ended(personas, case)
+    assert case.proposed_amount == Decimal("3000")
+    # the township may decide a small amount (LS-03); here its head reviewed the case, so duties keep him out
+    with pytest.raises(PermissionDeniedError, match="分离职责"):
+        services.application_decide(actor=personas["township_a_head"], application=case, approve=True)
+    services.application_decide(actor=personas["county_approver"], application=case, approve=True)
+    assert Benefit.objects.get(application=case).period == "one_off"

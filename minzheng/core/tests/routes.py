@@ -1,9 +1,11 @@
 from minzheng.accounts.roles import Capability
-from minzheng.core.testing.matrix import PUBLIC, RouteCase, register
+from minzheng.core.testing.matrix import LOGGED_IN, PUBLIC, RouteCase, register
 
 register(
     RouteCase("core:home", PUBLIC),
     RouteCase("core:healthz", PUBLIC),
+    # a job is its creator's alone (tested in cases/tests/test_batch.py); a missing one is 404 for every role
+    RouteCase("core:job", LOGGED_IN, extra_kwargs={"pk": 999999}, ok_status=(404,)),
     RouteCase("core:calendar", Capability.VIEW_CALENDAR),
     RouteCase(
         "core:calendar_year_add",
