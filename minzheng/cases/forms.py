@@ -42,7 +42,21 @@ class ApplicationForm(forms.Form):
         ]
 
 
-class VisitForm(forms.Form):
+class _WithDocument(forms.Form):
+    """A step's signed record or scan: one of the household file's documents (uploaded there first)."""
+
+    document = forms.TypedChoiceField(
+        label=_("签字记录或扫描件(档案中的材料)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: Any, documents: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (d.pk, f"{d.get_doc_type_display()} · {d.original_name}") for d in documents or []
+        ]
+
+
+class VisitForm(_WithDocument):
     visited_on = forms.DateField(label=_("调查日期"), widget=forms.DateInput(attrs={"type": "date"}))
     staff = forms.TypedMultipleChoiceField(label=_("调查人员(至少 2 人)"), coerce=int)
     methods = forms.MultipleChoiceField(
@@ -58,13 +72,13 @@ class VisitForm(forms.Form):
         self.fields["staff"].choices = [(u.pk, f"{u.display_name}({u.get_role_display()})") for u in staff]  # type: ignore[attr-defined]
 
 
-class CheckForm(forms.Form):
+class CheckForm(_WithDocument):
     checked_on = forms.DateField(label=_("核对日期"), widget=forms.DateInput(attrs={"type": "date"}))
     result = forms.ChoiceField(label=_("核对结果"), choices=FinancialCheck.Result.choices)
     summary = forms.CharField(label=_("核对情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(_WithDocument):
     held_on = forms.DateField(label=_("评议日期"), widget=forms.DateInput(attrs={"type": "date"}))
     entitled = forms.IntegerField(label=_("应到人数"), min_value=1)
     present = forms.IntegerField(label=_("实到人数"), min_value=0)

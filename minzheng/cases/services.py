@@ -392,7 +392,13 @@ def _check_visit(case: Application, data: VisitData, policy: PolicySet, *, count
         raise ValidationFailed(_("请填写调查情况"), fields={"findings": [_("必须填写")]})
 
 
+def _own_document(case: Application, document: Document | None) -> None:
+    if document is not None and document.household_id != case.household_id:
+        raise ValidationFailed(_("所选材料不属于该户档案"), fields={"document": [_("无效")]})
+
+
 def _save_visit(case: Application, actor: Any, data: VisitData, *, county: bool) -> Investigation:
+    _own_document(case, data.document)
     visit = Investigation.objects.create(
         application=case,
         by_county=county,
@@ -460,6 +466,7 @@ def check_record(
         raise ValidationFailed(_("请选择核对结果"), fields={"result": [_("无效")]})
     if not summary.strip():
         raise ValidationFailed(_("请填写核对情况"), fields={"summary": [_("必须填写")]})
+    _own_document(application, document)
     with transaction.atomic():
         case = _locked(application, "check")
         check = FinancialCheck.objects.create(
@@ -516,6 +523,7 @@ def appraisal_record(
             fields={"present": [_("不足三分之二")]},
         )
     passed = agree * 3 >= present * 2
+    _own_document(application, document)
     with transaction.atomic():
         case = _locked(application, "appraise")
         appraisal = Appraisal.objects.create(

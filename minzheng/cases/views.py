@@ -216,6 +216,7 @@ def _visit(county: bool) -> Handler:
             member_signed=data["member_signed"],
             findings=data["findings"],
             remote=data["remote"],
+            document=_document(case, data["document"]),
         )
         record = services.county_visit_record if county else services.investigation_record
         return record(actor=request.user, application=case, data=visit)
@@ -225,6 +226,16 @@ def _visit(county: bool) -> Handler:
 
 def _plain(form_class: type[forms.Form]) -> Callable[[Any, Application, str], forms.Form]:
     return lambda data, case, prefix: form_class(data, prefix=prefix)
+
+
+def _documented(form_class: type[f._WithDocument]) -> Callable[[Any, Application, str], forms.Form]:
+    return lambda data, case, prefix: form_class(
+        data, prefix=prefix, documents=list(case.household.documents.all())
+    )
+
+
+def _document(case: Application, pk: int | None) -> Any:
+    return case.household.documents.filter(pk=pk).first() if pk else None
 
 
 #: action → (form factory or None, what to do with the cleaned data); the services do the checking
@@ -249,9 +260,14 @@ ACTIONS: dict[str, tuple[Callable[[Any, Application, str], forms.Form] | None, H
         _visit(county=True),
     ),
     "check": (
-        _plain(f.CheckForm),
+        _documented(f.CheckForm),
         lambda r, c, d: services.check_record(
-            actor=r.user, application=c, checked_on=d["checked_on"], result=d["result"], summary=d["summary"]
+            actor=r.user,
+            application=c,
+            checked_on=d["checked_on"],
+            result=d["result"],
+            summary=d["summary"],
+            document=_document(c, d["document"]),
         ),
     ),
     "check_objection": (
@@ -259,7 +275,7 @@ ACTIONS: dict[str, tuple[Callable[[Any, Application, str], forms.Form] | None, H
         lambda r, c, d: services.check_objection_record(actor=r.user, application=c, note=d["reason"]),
     ),
     "appraise": (
-        _plain(f.AppraisalForm),
+        _documented(f.AppraisalForm),
         lambda r, c, d: services.appraisal_record(
             actor=r.user,
             application=c,
@@ -267,6 +283,7 @@ ACTIONS: dict[str, tuple[Callable[[Any, Application, str], forms.Form] | None, H
             entitled=d["entitled"],
             present=d["present"],
             agree=d["agree"],
+            document=_document(c, d["document"]),
         ),
     ),
     "review": (
