@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "minzheng.assessment",
     "minzheng.cases",
     "minzheng.notices",
+    "minzheng.benefits",
     "minzheng.demo",
 ]
 

@@ -140,11 +140,8 @@ def decide(case: Case) -> Decision:
 def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
     """The decision as CASE.json's answer: money as strings, every line with its rules and source."""
     namespace = case.program.policy_key
-    used = {
-        key: serialize.to_json(value)
-        for key, value in case.policy.values.items()
-        if key.startswith(f"{namespace}.")
-    }
+    national = _("全国默认")
+    used = case.policy.json_values(namespace)
     return {
         "program": decision.program,
         "program_label": str(case.program.label),
@@ -165,7 +162,7 @@ def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
         "policy": {
             "values": used,
             "origins": {
-                key: case.policy.origins[key] for key in used if case.policy.origins[key] != _("全国默认")
+                key: case.policy.origins[key] for key in used if case.policy.origins[key] != national
             },
         },
     }

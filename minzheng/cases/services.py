@@ -22,6 +22,8 @@ from minzheng.accounts.roles import Capability, Role
 from minzheng.assessment.cases import decision_json
 from minzheng.assessment.services import assess_household
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.benefits.models import BenefitChange, ChangeKind
+from minzheng.benefits.services import benefit_started
 from minzheng.cases import clock, events
 from minzheng.cases.models import (
     OPEN_STATUSES,
@@ -41,7 +43,7 @@ from minzheng.core.money import to_decimal
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.workdays import load_calendar
 from minzheng.policy.resolve import PolicySet
-from minzheng.policy.selectors import policy_for
+from minzheng.policy.selectors import policy_for, policy_memo
 from minzheng.registry.models import Document, DocumentType, Household, Member
 from minzheng.rules import serialize
 from minzheng.rules.programs import PROGRAMS
@@ -717,7 +719,7 @@ def notices_publish_batch(
     specs: list[EventSpec] = []
     with transaction.atomic():
         cases = list(
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("applicant", "subject")
             .filter(pk__in=[a.pk for a in applications])
             .order_by("pk")
@@ -729,9 +731,9 @@ def notices_publish_batch(
                     _("申请 %(pk)s 当前为“%(status)s”，不能公示")
                     % {"pk": case.pk, "status": case.get_status_display()}
                 )
-        policies: dict[str, PolicySet] = {}
+        policies = policy_memo()
         for case in cases:
-            policy = policies.setdefault(case.region_id, case_policy(case, today))
+            policy = policies(case.region_id, today)
             fields = _notice_fields(case, policy)
             if not fields["complaint_phone"]:
                 raise ValidationFailed(_("请先在政策参数中设置乡镇监督举报电话(公示须载明)"))
@@ -991,7 +993,9 @@ def application_decide(
             if value is None or value < 0:
                 raise ValidationFailed(_("请填写确认金额"), fields={"amount": [_("必须填写")]})
             _quota_check(case)
-            _approve(case, actor, value, policy, today).save()
+            benefit = _approve(case, actor, value, policy, today)
+            benefit.save()
+            benefit_started(benefit, actor)
         else:
             case.decided_by, case.decided_on = actor, today
             case.refusal_reasons = reasons.strip()
@@ -1023,14 +1027,14 @@ def applications_approve_batch(
     ids = sorted(set(application_ids))
     approved: list[int] = []
     skipped: list[tuple[int, str]] = []
-    policies: dict[str, PolicySet] = {}
+    policies = policy_memo()
     in_batch: dict[tuple[str, str], int] = {}
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with transaction.atomic():
             cases = list(
                 Application.objects.visible_to(actor)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("subject")
                 .filter(pk__in=part)
                 .order_by("pk")
@@ -1040,7 +1044,7 @@ def applications_approve_batch(
             benefits: list[Benefit] = []
             specs: list[EventSpec] = []
             for case in cases:
-                policy = policies.setdefault(case.region_id, case_policy(case, today))
+                policy = policies(case.region_id, today)
                 try:
                     if not allowed("approve", case.status):
                         raise ConflictError(_("当前为“%(s)s”") % {"s": case.get_status_display()})
@@ -1070,6 +1074,21 @@ def applications_approve_batch(
                 )
             Application.objects.bulk_update(done, ["status", "next_due", "next_step", *DECISION_FIELDS])
             Benefit.objects.bulk_create(benefits)
+            BenefitChange.objects.bulk_create(
+                [
+                    BenefitChange(
+                        benefit=b,
+                        region_id=b.region_id,
+                        kind=ChangeKind.STARTED,
+                        effective_month=b.first_month,
+                        new_amount=b.amount,
+                        reason=_("审核确认"),
+                        decision=b.decision,
+                        actor=actor,
+                    )
+                    for b in Benefit.objects.filter(application__in=done)
+                ]
+            )
             if specs:
                 audit_record_many(specs=specs)
             approved.extend(c.pk for c in done)
@@ -1156,22 +1175,7 @@ def quota_set(*, actor: Any, region_code: str, program: str, limit: int, note: s
 
 
 def benefit_stop(*, actor: Any, benefit: Benefit, reason: str) -> Benefit:
-    """Record an exit (the dynamic-management issue builds the full procedure); frees a quota place (先退后进)."""
-    _require(actor, Capability.DECIDE_CASES, benefit.region_id)
-    if not reason.strip():
-        raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
-    with transaction.atomic():
-        locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
-        if locked.state == Benefit.State.STOPPED:
-            raise ConflictError(_("已停止"))
-        locked.state = Benefit.State.STOPPED
-        locked.save(update_fields=["state"])
-        audit_record(
-            event_code=events.BENEFIT_STOPPED,
-            actor=actor,
-            region_code=locked.region_id,
-            target=locked,
-            target_repr=f"{locked.pk} {locked.program}",
-            new={"state": locked.state, "reason": reason},
-        )
-    return locked
+    """Record an exit from next month (the benefits app owns the history); frees a quota place (先退后进)."""
+    from minzheng.benefits.services import benefit_stop as stop
+
+    return stop(actor=actor, benefit=benefit, reason=reason)

@@ -61,3 +61,24 @@ def todos_for(user: Any) -> list[TodoItem]:
     for source in TODO_SOURCES:
         items.extend(source(user))
     return sorted(items, key=lambda item: (item.due is None, item.due or 0))
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block another app adds to a page it does not own (the household page shows benefits, cases …)."""
+
+    template: str
+    context: dict[str, Any]
+
+
+HOUSEHOLD_PANELS: list[Callable[[Any, Any], Panel | None]] = []
+
+
+def register_household_panel(source: Callable[[Any, Any], Panel | None]) -> None:
+    """``source(user, household)`` returns a panel or None; the registry renders them without knowing the apps."""
+    if source not in HOUSEHOLD_PANELS:
+        HOUSEHOLD_PANELS.append(source)
+
+
+def household_panels(user: Any, household: Any) -> list[Panel]:
+    return [panel for source in HOUSEHOLD_PANELS if (panel := source(user, household)) is not None]

@@ -174,10 +174,29 @@ class PolicySet:
     values: Mapping[str, Any]
     origins: Mapping[str, str]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_json", {})
+        object.__setattr__(self, "_built", {})
+
+    def json_values(self, namespace: str) -> dict[str, Any]:
+        """The namespace's values as JSON, computed once per policy (every decision snapshot carries them)."""
+        cache: dict[str, dict[str, Any]] = self._json  # type: ignore[attr-defined]
+        if namespace not in cache:
+            prefix = f"{namespace}."
+            cache[namespace] = {
+                key: serialize.to_json(value) for key, value in self.values.items() if key.startswith(prefix)
+            }
+        return cache[namespace]
+
     def get(self, namespace: str) -> Any:
-        """The rule module's Policy dataclass filled with the values in force."""
-        cls = POLICY_CLASSES[namespace]
-        return cls(**{f.name: self.values[f"{namespace}.{f.name}"] for f in dataclasses.fields(cls)})
+        """The rule module's Policy dataclass filled with the values in force (built once: it is immutable)."""
+        built: dict[str, Any] = self._built  # type: ignore[attr-defined]
+        if namespace not in built:
+            cls = POLICY_CLASSES[namespace]
+            built[namespace] = cls(
+                **{f.name: self.values[f"{namespace}.{f.name}"] for f in dataclasses.fields(cls)}
+            )
+        return built[namespace]
 
 
 def resolve(layers: Iterable[Layer]) -> PolicySet:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
+from minzheng.core.navigation import household_panels
 from minzheng.regions.selectors import region_choices
 from minzheng.registry import documents, selectors, services
 from minzheng.registry.forms import (
@@ -151,6 +152,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reveal": can_reveal,
             "can_assess": request.user.can(Capability.ASSESS),  # type: ignore[union-attr]
             "can_apply": request.user.can(Capability.SUBMIT_APPLICATION),  # type: ignore[union-attr]
+            "panels": household_panels(request.user, household),
         },
     )
 

@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -35,6 +34,7 @@ from minzheng.rules.common import (
     param,
     times,
 )
+from minzheng.rules.i18n import gettext as _
 
 UNIT_NAMES = {"yuan": gettext_lazy("元"), "jiao": gettext_lazy("角"), "fen": gettext_lazy("分")}
 ROUNDING_CHOICES = {

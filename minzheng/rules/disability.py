@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -29,6 +28,7 @@ from minzheng.rules.common import (
     money_text,
     param,
 )
+from minzheng.rules.i18n import gettext as _
 
 CATEGORIES = {
     "visual": gettext_lazy("视力残疾"),

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -27,6 +26,7 @@ from minzheng.rules.common import (
     Program,
     param,
 )
+from minzheng.rules.i18n import gettext as _
 
 PROGRAM = "elder_ability"
 MAX_TOTAL = 90

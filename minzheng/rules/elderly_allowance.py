@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -32,6 +31,7 @@ from minzheng.rules.common import (
     money_text,
     param,
 )
+from minzheng.rules.i18n import gettext as _
 
 BAND_CHANGE_CHOICES = {
     "next_month": gettext_lazy("生日次月起按新年龄段发放"),

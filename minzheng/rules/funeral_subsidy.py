@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from minzheng.core.errors import ValidationFailed
@@ -30,6 +29,7 @@ from minzheng.rules.common import (
     money_text,
     param,
 )
+from minzheng.rules.i18n import gettext as _
 
 SPECIAL_GROUPS = {
     "youfu": gettext_lazy("优抚对象"),

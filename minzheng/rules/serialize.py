@@ -18,9 +18,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
+from minzheng.rules.i18n import gettext as _
 
 _RULES_PACKAGE = "minzheng.rules."
 
@@ -117,9 +116,14 @@ def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None 
     raise TypeError(f"unsupported type in a rule dataclass: {hint!r}")
 
 
+@functools.cache
+def _fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
+    return {f.name: f for f in dataclasses.fields(cls)}
+
+
 def _build(cls: type, data: Mapping[str, Any], path: str) -> Any:
     hints = field_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    fields = _fields(cls)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise _Problem(f"{path}.{unknown[0]}" if path else unknown[0], _("没有这个字段"))

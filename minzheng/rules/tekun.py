@@ -14,7 +14,6 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -36,6 +35,7 @@ from minzheng.rules.common import (
     param,
     times,
 )
+from minzheng.rules.i18n import gettext as _
 
 PROGRAM = "tekun"
 

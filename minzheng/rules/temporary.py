@@ -14,7 +14,6 @@ from decimal import ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import cast
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
@@ -34,6 +33,7 @@ from minzheng.rules.common import (
     param,
     times,
 )
+from minzheng.rules.i18n import gettext as _
 
 #: the Zhejiang statute whose Art. 39 is the source of the default caps (DOMAIN.md §0.2, local)
 S8 = "浙江省社会救助条例(2020)"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import money_sum
 from minzheng.rules import dibao
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot, money_text
+from minzheng.rules.i18n import gettext as _
 from minzheng.rules.veterans.death import death_payments, funeral_grant
 from minzheng.rules.veterans.monthly import (
     care_allowance,

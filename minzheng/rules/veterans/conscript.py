@@ -6,11 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
 from minzheng.rules import dibao
 from minzheng.rules.common import Decision, HouseholdSnapshot, fraction_text, money_text, times
+from minzheng.rules.i18n import gettext as _
 from minzheng.rules.veterans.notes import (
     Notes,
     base_facts,

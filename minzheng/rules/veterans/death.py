@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import money_sum
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot, money_text, times
+from minzheng.rules.i18n import gettext as _
 from minzheng.rules.veterans.monthly import (
     disability_facts,
     disability_pension,

@@ -6,10 +6,9 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
 from minzheng.rules.common import HouseholdSnapshot, PersonSnapshot, fraction_text, money_text, times
+from minzheng.rules.i18n import gettext as _
 from minzheng.rules.veterans.notes import Notes, category_label, percent, rounded
 from minzheng.rules.veterans.policy import (
     ADULT_AGE,

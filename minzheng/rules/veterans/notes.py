@@ -6,12 +6,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.money import Unit, round_money
 from minzheng.rules import dibao
 from minzheng.rules.common import LOCAL, S2, Decision, Line, PersonSnapshot, fraction_text, money_text
+from minzheng.rules.i18n import gettext as _
 from minzheng.rules.veterans.policy import CATEGORY_LABELS, Policy
 
 _UNITS: dict[str, Unit] = {"yuan": "yuan", "jiao": "jiao", "fen": "fen"}

@@ -1,0 +1,197 @@
+"""Monitoring (预警): the households that need attention now, each with its reason and where to act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minzheng.accounts.roles import Capability, Role
+from minzheng.benefits.models import BenefitChange, Recheck
+from minzheng.cases.models import Application, Benefit, Status
+from minzheng.core.navigation import Panel, TodoItem
+from minzheng.registry.idnumber import age_on
+from minzheng.registry.models import Household
+
+LIVE = (Benefit.State.ACTIVE, Benefit.State.TAPERING)
+
+
+@dataclass(frozen=True)
+class Attention:
+    kind: str
+    household_id: int
+    name: str
+    reason: str
+    url: str
+    due: date | None = None
+
+
+def _name(household: Household) -> str:
+    return household.head.name if household.head else str(household.pk)
+
+
+def monitoring(*, user: Any, today: date | None = None, horizon_days: int = 60) -> list[Attention]:
+    """Open rechecks, reviews overdue, deaths not processed, minors about to turn 18, elders about to change band,
+    near-dibao households (LI-01) — for the user's scope, most urgent first."""
+    today = today or timezone.localdate()
+    items: list[Attention] = []
+    rechecks = (
+        Recheck.objects.visible_to(user).filter(state=Recheck.State.OPEN).select_related("household__head")
+    )
+    for recheck in rechecks[:500]:
+        items.append(
+            Attention(
+                recheck.trigger,
+                recheck.household_id,
+                _name(recheck.household),
+                recheck.reason,
+                reverse("benefits:recheck", kwargs={"pk": recheck.pk}),
+                recheck.effective_month,
+            )
+        )
+    live = Benefit.objects.visible_to(user).filter(state__in=LIVE).select_related("household__head", "member")
+    for benefit in live.filter(review_due__lt=today)[:500]:
+        items.append(
+            Attention(
+                "review_overdue",
+                benefit.household_id,
+                _name(benefit.household),
+                _("%(program)s 定期复核已超期(应于 %(d)s 前复核)")
+                % {
+                    "program": benefit.application.program_label
+                    if benefit.application_id
+                    else benefit.program,
+                    "d": benefit.review_due,
+                },
+                reverse("registry:household_detail", kwargs={"pk": benefit.household_id}),
+                benefit.review_due,
+            )
+        )
+    for benefit in live.filter(member__date_of_death__isnull=False)[:500]:
+        items.append(
+            Attention(
+                "death_unprocessed",
+                benefit.household_id,
+                _name(benefit.household),
+                _("%(name)s 已死亡，待遇仍在发放") % {"name": benefit.member.name if benefit.member else ""},
+                reverse("registry:household_detail", kwargs={"pk": benefit.household_id}),
+                today,
+            )
+        )
+    soon = today + timedelta(days=horizon_days)
+    for benefit in live.filter(program="tekun", member__isnull=False):
+        member = benefit.member
+        if member is None:
+            continue
+        eighteen = _birthday(member.birth_date, 18)
+        if today <= eighteen <= soon:
+            items.append(
+                Attention(
+                    "turning_18",
+                    benefit.household_id,
+                    _name(benefit.household),
+                    _("%(name)s 将于 %(d)s 年满18周岁：在校的继续供养，不在校的启动终止程序(TK-02)")
+                    % {"name": member.name, "d": eighteen},
+                    reverse("registry:household_detail", kwargs={"pk": benefit.household_id}),
+                    eighteen,
+                )
+            )
+    for benefit in live.filter(program="elderly_allowance", member__isnull=False):
+        member = benefit.member
+        if member is None:
+            continue
+        age = age_on(member.birth_date, soon)
+        if age in {80, 90, 100} and age_on(member.birth_date, today) < age:
+            day = _birthday(member.birth_date, age)
+            items.append(
+                Attention(
+                    "band_change",
+                    benefit.household_id,
+                    _name(benefit.household),
+                    _("%(name)s 将于 %(d)s 年满 %(age)s 周岁：高龄津贴自次月起调整(GL-04)")
+                    % {"name": member.name, "d": day, "age": age},
+                    reverse("registry:household_detail", kwargs={"pk": benefit.household_id}),
+                    day,
+                )
+            )
+    near = (
+        Application.objects.visible_to(user)
+        .filter(program="dibao", status__in=[Status.REFUSED, Status.APPROVED, Status.REVIEWED])
+        .filter(decision__near_dibao=True)
+        .select_related("household__head")
+    )
+    for case in near[:200]:
+        items.append(
+            Attention(
+                "near_dibao",
+                case.household_id,
+                _name(case.household),
+                _("低保边缘家庭(LI-01)：可享受医疗、教育等专项救助，重残重病成员可单独申请低保"),
+                reverse("registry:household_detail", kwargs={"pk": case.household_id}),
+                None,
+            )
+        )
+    return sorted(items, key=lambda a: (a.due is None, a.due or today))
+
+
+def _birthday(birth: date, age: int) -> date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 29 February in a common year
+        return date(birth.year + age, 3, 1)
+
+
+def household_benefits(household: Household) -> QuerySet[Benefit]:
+    return (
+        Benefit.objects.filter(household=household)
+        .select_related("member", "application")
+        .prefetch_related("changes")
+        .order_by("-pk")
+    )
+
+
+def open_rechecks(household: Household) -> QuerySet[Recheck]:
+    return Recheck.objects.filter(household=household, state=Recheck.State.OPEN).select_related("benefit")
+
+
+def change_history(household: Household) -> QuerySet[BenefitChange]:
+    return (
+        BenefitChange.objects.filter(benefit__household=household).select_related("benefit").order_by("-pk")
+    )
+
+
+def todo_items(user: Any) -> list[TodoItem]:
+    if getattr(user, "role", "") not in {Role.TOWNSHIP_CLERK, Role.COUNTY_APPROVER} or not user.can(
+        Capability.VIEW_CASES
+    ):
+        return []
+    return [
+        TodoItem(
+            title=_("复核提示 · %(name)s：%(reason)s") % {"name": _name(r.household), "reason": r.reason},
+            url=reverse("benefits:recheck", kwargs={"pk": r.pk}),
+            due=r.effective_month,
+        )
+        for r in Recheck.objects.visible_to(user)
+        .filter(state=Recheck.State.OPEN)
+        .select_related("household__head")
+        .order_by("effective_month")[:30]
+    ]
+
+
+def household_panel(user: Any, household: Household) -> Panel | None:
+    """The household page's 保障待遇 block: every benefit with its history, open rechecks and applications."""
+    if not user.can(Capability.VIEW_CASES):
+        return None
+    benefits = list(household_benefits(household))
+    cases = list(Application.objects.filter(household=household).order_by("-pk")[:20])
+    rechecks = list(open_rechecks(household))
+    if not benefits and not cases and not rechecks:
+        return None
+    return Panel(
+        "benefits/household_panel.html", {"benefits": benefits, "cases": cases, "rechecks": rechecks}
+    )

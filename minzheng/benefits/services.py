@@ -1,0 +1,629 @@
+"""Benefits that follow people's lives: history, events that propose changes, applying them from a month, standard
+changes previewed and approved as one batch (DB-43..DB-48, TK-02, TK-10, GL-04, YF-04)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minzheng.accounts.roles import Capability
+from minzheng.assessment.cases import Case, decide, decision_json
+from minzheng.assessment.live import household_snapshot_values, household_snapshots
+from minzheng.audit.events import define
+from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
+from minzheng.cases.models import Benefit
+from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from minzheng.core.money import ZERO
+from minzheng.core.scope import covers, scope_code_for
+from minzheng.policy.resolve import PolicySet
+from minzheng.policy.selectors import policy_memo
+from minzheng.registry.models import Household, Member
+from minzheng.rules import serialize
+from minzheng.rules.i18n import one_language
+from minzheng.rules.programs import PROGRAMS
+
+BENEFIT_STARTED = define("benefits.started", _("开始享受待遇"))
+BENEFIT_CHANGED = define("benefits.changed", _("待遇变动"))
+RECHECK_OPENED = define("benefits.recheck_opened", _("提示复核"))
+RECHECK_RESOLVED = define("benefits.recheck_resolved", _("处理复核提示"))
+STANDARD_APPLIED = define("benefits.standard_applied", _("标准调整批量执行"))
+
+LIVE = (Benefit.State.ACTIVE, Benefit.State.TAPERING)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _require(actor: Any, capability: str, region_code: str) -> None:
+    if not actor.can(capability) or not covers(scope_code_for(actor), region_code):
+        raise PermissionDeniedError(_("您无权办理该待遇。"))
+
+
+def benefit_started(benefit: Benefit, actor: Any) -> BenefitChange:
+    """The first line of a benefit's history (called by the approval, inside its transaction)."""
+    return BenefitChange.objects.create(
+        benefit=benefit,
+        region_id=benefit.region_id,
+        kind=ChangeKind.STARTED,
+        effective_month=benefit.first_month,
+        new_amount=benefit.amount,
+        reason=_("审核确认"),
+        decision=benefit.decision,
+        actor=actor,
+    )
+
+
+def _change(
+    benefit: Benefit,
+    *,
+    kind: str,
+    month: date,
+    reason: str,
+    actor: Any,
+    new_amount: Decimal | None = None,
+    decision: dict[str, Any] | None = None,
+) -> BenefitChange:
+    """Record one change and apply it to the benefit row (locked by the caller's transaction)."""
+    old = benefit.amount
+    if kind == ChangeKind.STOPPED:
+        benefit.state = Benefit.State.STOPPED
+    elif kind in {ChangeKind.ADJUSTED, ChangeKind.RESUMED} and new_amount is not None:
+        benefit.amount = new_amount
+        benefit.state = Benefit.State.ACTIVE
+    elif kind == ChangeKind.TAPER:
+        benefit.state = Benefit.State.TAPERING
+    elif kind == ChangeKind.SUSPENDED:
+        benefit.state = Benefit.State.SUSPENDED
+    if decision is not None:
+        benefit.decision = decision
+    benefit.save(update_fields=["amount", "state", "decision"])
+    change = BenefitChange.objects.create(
+        benefit=benefit,
+        region_id=benefit.region_id,
+        kind=kind,
+        effective_month=month,
+        old_amount=old,
+        new_amount=new_amount if new_amount is not None else (ZERO if kind == ChangeKind.STOPPED else old),
+        reason=reason,
+        decision=decision,
+        actor=actor,
+    )
+    audit_record(
+        event_code=BENEFIT_CHANGED,
+        actor=actor,
+        region_code=benefit.region_id,
+        target=benefit,
+        target_repr=f"{benefit.pk} {benefit.program}",
+        old={"amount": str(old)},
+        new={"kind": kind, "amount": str(change.new_amount), "from": month.isoformat(), "reason": reason},
+    )
+    return change
+
+
+def benefit_stop(*, actor: Any, benefit: Benefit, reason: str, month: date | None = None) -> Benefit:
+    """停止 with written reasons (DB-46), from a month (default next month); frees a quota place (先退后进)."""
+    _require(actor, Capability.DECIDE_CASES, benefit.region_id)
+    if not reason.strip():
+        raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
+    with transaction.atomic():
+        locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
+        if locked.state == Benefit.State.STOPPED:
+            raise ConflictError(_("该待遇已停止"))
+        _change(
+            locked,
+            kind=ChangeKind.STOPPED,
+            month=month or next_month(timezone.localdate()),
+            reason=reason.strip(),
+            actor=actor,
+        )
+    return locked
+
+
+def amount_for_month(benefit: Benefit, month: date) -> Decimal:
+    """What the benefit pays for a month, from its history (payments read this, never the current amount)."""
+    amount = ZERO
+    for change in BenefitChange.objects.filter(benefit=benefit, effective_month__lte=month).order_by(
+        "effective_month", "pk"
+    ):
+        amount = change.new_amount if change.new_amount is not None else amount
+    return amount
+
+
+# —— events ————————————————————————————————————————————————————————————————————————————————————
+
+
+def _decide(benefit: Benefit, snapshot: Any, policy: PolicySet, on: date) -> tuple[Any, dict[str, Any]]:
+    member = benefit.member.name if benefit.member is not None else ""
+    return _decide_for(benefit.program, benefit.application.request_data, member, snapshot, policy, on)
+
+
+def _decide_for(
+    program_code: str,
+    request_data: dict[str, Any] | None,
+    member: str,
+    snapshot: Any,
+    policy: PolicySet,
+    on: date,
+) -> tuple[Any, dict[str, Any]]:
+    """The program's rule on a household snapshot, with the case's own request (and its person)."""
+    case = _case_for(program_code, request_data, member, snapshot, policy, on)
+    decision = decide(case)
+    return decision, decision_json(decision, case)
+
+
+def _case_for(
+    program_code: str,
+    request_data: dict[str, Any] | None,
+    member: str,
+    snapshot: Any,
+    policy: PolicySet,
+    on: date,
+) -> Case:
+    program = PROGRAMS[program_code]
+    data = dict(request_data or {})
+    if program.per_person and member and "subject" in serialize.field_hints(program.request):
+        data["subject"] = member
+    return Case(
+        program=program,
+        on=on,
+        policy=policy,
+        household=snapshot,
+        request=serialize.build(program.request, data, path="request"),
+    )
+
+
+def _open_recheck(
+    benefit: Benefit | None,
+    household: Household,
+    *,
+    trigger: str,
+    reason: str,
+    month: date,
+    program: str = "",
+    new_amount: Decimal | None = None,
+    new_eligible: bool | None = None,
+    new_decision: dict[str, Any] | None = None,
+) -> Recheck:
+    """One open recheck per benefit (or per household suggestion and program): a newer event refreshes it."""
+    existing = Recheck.objects.filter(
+        household=household,
+        benefit=benefit,
+        program=program or (benefit.program if benefit else ""),
+        state=Recheck.State.OPEN,
+    ).first()
+    values = {
+        "trigger": trigger,
+        "reason": reason,
+        "region_id": household.region_id,
+        "old_amount": benefit.amount if benefit else None,
+        "new_amount": new_amount,
+        "new_eligible": new_eligible,
+        "new_decision": new_decision,
+        "effective_month": month,
+    }
+    if existing is not None:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.save()
+        return existing
+    return Recheck.objects.create(
+        household=household,
+        benefit=benefit,
+        program=program or (benefit.program if benefit else ""),
+        **values,
+    )
+
+
+def household_events(
+    *, household_ids: list[int], reason: str, actor: Any = None, today: date | None = None
+) -> int:
+    """React to a registry change: deaths stop the person's own benefits from next month (automatically, as the
+    rules say); every other live benefit of the households is recomputed and, where the decision changes, a
+    recheck shows old and new side by side. Returns the number of rechecks opened or refreshed."""
+    today = today or timezone.localdate()
+    month = next_month(today)
+    # most registry changes touch households with no benefit (an import of new families): find out cheaply first
+    concerned: set[int] = set()
+    for start in range(0, len(household_ids), 5000):
+        part = household_ids[start : start + 5000]
+        concerned |= set(
+            Benefit.objects.filter(household_id__in=part, state__in=LIVE).values_list(
+                "household_id", flat=True
+            )
+        )
+        if reason == "registry.member_died":
+            concerned |= set(
+                Member.objects.filter(household_id__in=part, date_of_death__isnull=False).values_list(
+                    "household_id", flat=True
+                )
+            )
+    if not concerned:
+        return 0
+    household_ids = sorted(concerned)
+    opened = 0
+    with transaction.atomic():
+        households = {h.pk: h for h in Household.objects.filter(pk__in=household_ids)}
+        benefits = list(
+            Benefit.objects.select_for_update(of=("self",))
+            .filter(household_id__in=household_ids, state__in=LIVE)
+            .select_related("member", "application")
+        )
+        for benefit in benefits:
+            member = benefit.member
+            if member is not None and member.date_of_death is not None:
+                _change(
+                    benefit,
+                    kind=ChangeKind.STOPPED,
+                    month=next_month(member.date_of_death),
+                    reason=_("%(name)s 于 %(d)s 死亡，次月起停发")
+                    % {"name": member.name, "d": member.date_of_death},
+                    actor=actor,
+                )
+        dead = (
+            Member.objects.filter(household_id__in=household_ids, date_of_death__isnull=False)
+            if reason == "registry.member_died"
+            else Member.objects.none()
+        )
+        for person in dead:
+            suggestion = _("%(name)s 于 %(d)s 死亡：可为其家属办理基本殡葬服务补贴") % {
+                "name": person.name,
+                "d": person.date_of_death,
+            }
+            if not Recheck.objects.filter(
+                household_id=person.household_id, program="funeral_subsidy"
+            ).exists():
+                _open_recheck(
+                    None,
+                    households[person.household_id],
+                    trigger=Recheck.Trigger.SUGGESTION,
+                    reason=suggestion,
+                    month=month,
+                    program="funeral_subsidy",
+                )
+                opened += 1
+        live = [
+            b for b in benefits if b.state in LIVE and (b.member is None or b.member.date_of_death is None)
+        ]
+        snapshots = household_snapshots(list(households.values()), month)
+        policies = policy_memo()
+        trigger = Recheck.Trigger.DEATH if reason == "registry.member_died" else Recheck.Trigger.HOUSEHOLD
+        for benefit in live:
+            policy = policies(benefit.region_id, month)
+            try:
+                decision, snapshot = _decide(benefit, snapshots[benefit.household_id], policy, month)
+            except ValidationFailed as exc:
+                _open_recheck(
+                    benefit,
+                    households[benefit.household_id],
+                    trigger=trigger,
+                    reason=_("无法重新测算：%(m)s") % {"m": exc.message},
+                    month=month,
+                )
+                opened += 1
+                continue
+            if decision.eligible == (benefit.state in LIVE) and decision.amount == benefit.amount:
+                continue
+            text = (
+                _("家庭情况变化后重新测算：%(old)s 元 → %(new)s 元")
+                % {"old": benefit.amount, "new": decision.amount}
+                if decision.eligible
+                else _("家庭情况变化后重新测算：已不符合条件")
+            )
+            _open_recheck(
+                benefit,
+                households[benefit.household_id],
+                trigger=trigger,
+                reason=text,
+                month=month,
+                new_amount=decision.amount,
+                new_eligible=decision.eligible,
+                new_decision=snapshot,
+            )
+            opened += 1
+    return opened
+
+
+def recheck_apply(*, actor: Any, recheck: Recheck, reason: str = "", month: date | None = None) -> Recheck:
+    """Take the proposed decision from its month: a new amount, or a stop with written reasons (DB-46)."""
+    _require(actor, Capability.DECIDE_CASES, recheck.region_id)
+    with transaction.atomic():
+        locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
+        if locked.state != Recheck.State.OPEN:
+            raise ConflictError(_("该提示已处理"))
+        if locked.benefit_id is None:
+            raise ConflictError(_("这是办理建议，请按建议提出新的申请"))
+        benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
+        start = month or locked.effective_month
+        if locked.new_eligible is False:
+            if not reason.strip():
+                raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
+            _change(benefit, kind=ChangeKind.STOPPED, month=start, reason=reason.strip(), actor=actor)
+        elif locked.new_amount is not None:
+            _change(
+                benefit,
+                kind=ChangeKind.ADJUSTED,
+                month=start,
+                reason=reason.strip() or locked.reason,
+                actor=actor,
+                new_amount=locked.new_amount,
+                decision=locked.new_decision,
+            )
+        else:
+            raise ConflictError(_("没有可执行的新测算结果"))
+        locked.state, locked.resolved_by, locked.resolution = Recheck.State.APPLIED, actor, reason.strip()
+        locked.save(update_fields=["state", "resolved_by", "resolution"])
+        audit_record(
+            event_code=RECHECK_RESOLVED,
+            actor=actor,
+            region_code=locked.region_id,
+            target=locked,
+            target_repr=str(locked),
+            new={"state": locked.state, "from": start.isoformat()},
+        )
+    return locked
+
+
+def recheck_dismiss(*, actor: Any, recheck: Recheck, reason: str) -> Recheck:
+    """Keep the benefit as it is (DB-43: unchanged circumstances keep the amount), with the reason on record."""
+    _require(actor, Capability.PROCESS_CASES, recheck.region_id)
+    if not reason.strip():
+        raise ValidationFailed(_("请写明维持不变的理由"), fields={"reason": [_("必须填写")]})
+    with transaction.atomic():
+        locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
+        if locked.state != Recheck.State.OPEN:
+            raise ConflictError(_("该提示已处理"))
+        locked.state, locked.resolved_by, locked.resolution = Recheck.State.DISMISSED, actor, reason.strip()
+        locked.save(update_fields=["state", "resolved_by", "resolution"])
+        if locked.trigger == Recheck.Trigger.REVIEW and locked.benefit_id is not None:
+            # DB-43: circumstances unchanged, the amount stays; the next review is one interval later
+            benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
+            months = int((benefit.decision or {}).get("review_months") or 12)
+            base = (benefit.review_due or timezone.localdate()).replace(day=1)
+            benefit.review_due = _months_later(base, months + 1) - timedelta(days=1)
+            benefit.save(update_fields=["review_due"])
+            BenefitChange.objects.create(
+                benefit=benefit,
+                region_id=benefit.region_id,
+                kind=ChangeKind.REVIEWED,
+                effective_month=locked.effective_month,
+                old_amount=benefit.amount,
+                new_amount=benefit.amount,
+                reason=reason.strip(),
+                actor=actor,
+            )
+        audit_record(
+            event_code=RECHECK_RESOLVED,
+            actor=actor,
+            region_code=locked.region_id,
+            target=locked,
+            target_repr=str(locked),
+            new={"state": locked.state, "reason": reason.strip()},
+        )
+    return locked
+
+
+# —— standard changes ——————————————————————————————————————————————————————————————————————————
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    benefit_id: int
+    household_id: int
+    old: Decimal
+    new: Decimal
+    eligible: bool
+    outcome: Any  # the rules' Decision
+    case: Case
+
+    @cached_property
+    def decision(self) -> dict[str, Any]:
+        """The decision as stored on the benefit, built only for rows that change (its JSON is not free)."""
+        return decision_json(self.outcome, self.case)
+
+    @property
+    def direction(self) -> str:
+        if not self.eligible:
+            return "ineligible"
+        return "up" if self.new > self.old else "down" if self.new < self.old else "same"
+
+
+def standard_change_preview(*, region_code: str, program: str, month: date) -> list[PreviewRow]:
+    """Every live benefit of the program in the region, recomputed on live data with the policy in force from
+    ``month``. Reads plain values, not model objects, so 60,000 benefits take seconds (bench/standard_change.py)."""
+    benefits = list(
+        Benefit.objects.within(region_code)
+        .filter(program=program, state__in=LIVE)
+        .order_by("pk")
+        .values_list("pk", "household_id", "region_id", "amount", "member__name", "application__request_data")
+    )
+    rows: list[PreviewRow] = []
+    policies = policy_memo()
+    with one_language():
+        rows.extend(_preview_rows(program, benefits, policies, month))
+    return rows
+
+
+def _preview_rows(program: str, benefits: list[Any], policies: Any, month: date) -> Iterator[PreviewRow]:
+    for start in range(0, len(benefits), 5000):
+        part = benefits[start : start + 5000]
+        snapshots = household_snapshot_values(sorted({b[1] for b in part}), month)
+        for pk, household_id, region_id, amount, member, request_data in part:
+            case = _case_for(
+                program,
+                request_data,
+                member or "",
+                snapshots[household_id],
+                policies(region_id, month),
+                month,
+            )
+            decision = decide(case)
+            yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, decision, case)
+
+
+def standard_change_apply(*, actor: Any, region_code: str, program: str, month: date) -> dict[str, int]:
+    """The county approves the preview as one batch: new amounts from ``month`` (never earlier); benefits that would
+    no longer qualify get a recheck (a stop needs its own written reasons, DB-46)."""
+    _require(actor, Capability.DECIDE_CASES, region_code)
+    rows = standard_change_preview(region_code=region_code, program=program, month=month)
+    changed = rechecks = 0
+    with transaction.atomic():
+        locked = {
+            b.pk: b
+            for b in Benefit.objects.select_for_update(of=("self",))
+            .select_related("household")
+            .filter(pk__in=[r.benefit_id for r in rows])
+        }
+        changes: list[BenefitChange] = []
+        specs: list[EventSpec] = []
+        for row in rows:
+            benefit = locked[row.benefit_id]
+            if not row.eligible:
+                _open_recheck(
+                    benefit,
+                    benefit.household,
+                    trigger=Recheck.Trigger.STANDARD,
+                    reason=_("标准调整后不再符合条件"),
+                    month=month,
+                    new_amount=row.new,
+                    new_eligible=False,
+                    new_decision=row.decision,
+                )
+                rechecks += 1
+                continue
+            if row.new == benefit.amount:
+                continue
+            changes.append(
+                BenefitChange(
+                    benefit=benefit,
+                    region_id=benefit.region_id,
+                    kind=ChangeKind.ADJUSTED,
+                    effective_month=month,
+                    old_amount=benefit.amount,
+                    new_amount=row.new,
+                    reason=_("标准调整"),
+                    decision=row.decision,
+                    actor=actor,
+                )
+            )
+            specs.append(
+                EventSpec(
+                    event_code=BENEFIT_CHANGED,
+                    actor=actor,
+                    region_code=benefit.region_id,
+                    target=benefit,
+                    target_repr=f"{benefit.pk} {benefit.program}",
+                    old={"amount": str(benefit.amount)},
+                    new={"amount": str(row.new), "from": month.isoformat(), "reason": "standard"},
+                )
+            )
+            benefit.amount, benefit.decision = row.new, row.decision
+            changed += 1
+        Benefit.objects.bulk_update([locked[c.benefit_id] for c in changes], ["amount", "decision"])
+        BenefitChange.objects.bulk_create(changes)
+        specs.append(
+            EventSpec(
+                event_code=STANDARD_APPLIED,
+                actor=actor,
+                region_code=region_code,
+                target_type="benefits.standard",
+                target_id=f"{region_code}:{program}:{month:%Y-%m}",
+                new={"program": program, "from": month.isoformat(), "changed": changed, "rechecks": rechecks},
+            )
+        )
+        audit_record_many(specs=specs)
+    return {"changed": changed, "rechecks": rechecks, "total": len(rows)}
+
+
+def _months_later(month: date, n: int) -> date:
+    index = month.month - 1 + n
+    return date(month.year + index // 12, index % 12 + 1, 1)
+
+
+def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 30) -> dict[str, int]:
+    """What the calendar changes for ``month`` (run once a month, e.g. by `minzheng benefits scan`):
+
+    * 高龄津贴 band changes take effect on their own (GL-04: from the month after the birthday, or the same month by
+      policy) and are listed as the month's adjustments — a rule with no judgement in it;
+    * every other live benefit is recomputed for the month; where age changed the decision (特困 minors turning 18
+      and out of school, TK-02; members reaching 16/18/60 whose work capacity counts) a recheck opens;
+    * reviews falling due within ``review_ahead_days`` open a review recheck (DB-43, TK-11, YF-10).
+    """
+    month = month.replace(day=1)
+    benefits = list(
+        Benefit.objects.filter(state__in=LIVE, first_month__lte=month).select_related(
+            "member", "application", "household"
+        )
+    )
+    adjusted = rechecks = reviews = 0
+    policies = policy_memo()
+    with transaction.atomic():
+        for start in range(0, len(benefits), 2000):
+            part = benefits[start : start + 2000]
+            snapshots = household_snapshots([b.household for b in part], month)
+            for benefit in part:
+                if benefit.period != "monthly":
+                    continue
+                policy = policies(benefit.region_id, month)
+                try:
+                    decision, snapshot = _decide(benefit, snapshots[benefit.household_id], policy, month)
+                except ValidationFailed:
+                    continue
+                if decision.eligible and decision.amount == benefit.amount:
+                    continue
+                if benefit.program == "elderly_allowance" and decision.eligible:
+                    locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
+                    _change(
+                        locked,
+                        kind=ChangeKind.ADJUSTED,
+                        month=month,
+                        reason=_("年龄段调整：%(band)s") % {"band": decision.facts.get("band", "")},
+                        actor=actor,
+                        new_amount=decision.amount,
+                        decision=snapshot,
+                    )
+                    adjusted += 1
+                    continue
+                _open_recheck(
+                    benefit,
+                    benefit.household,
+                    trigger=Recheck.Trigger.AGE,
+                    reason=_("%(m)s 起按年龄重新测算：%(old)s 元 → %(new)s")
+                    % {
+                        "m": f"{month:%Y-%m}",
+                        "old": benefit.amount,
+                        "new": f"{decision.amount} 元" if decision.eligible else _("不再符合条件"),
+                    },
+                    month=month,
+                    new_amount=decision.amount,
+                    new_eligible=decision.eligible,
+                    new_decision=snapshot,
+                )
+                rechecks += 1
+        horizon = month + timedelta(days=review_ahead_days)
+        for benefit in Benefit.objects.filter(state__in=LIVE, review_due__lte=horizon).select_related(
+            "household"
+        ):
+            if Recheck.objects.filter(benefit=benefit, state=Recheck.State.OPEN).exists():
+                continue
+            Recheck.objects.create(
+                household=benefit.household,
+                benefit=benefit,
+                region_id=benefit.region_id,
+                program=benefit.program,
+                trigger=Recheck.Trigger.REVIEW,
+                reason=_("定期复核应于 %(d)s 前完成：入户核实后维持、调整或停止") % {"d": benefit.review_due},
+                old_amount=benefit.amount,
+                effective_month=_months_later(month, 1),
+            )
+            reviews += 1
+    return {"adjusted": adjusted, "rechecks": rechecks, "reviews": reviews}

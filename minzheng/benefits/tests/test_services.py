@@ -1,0 +1,204 @@
+"""Benefits that follow people's lives: death, income changes, birthdays, standard changes and reviews, each giving
+the right amount for the right month with its reason — and nothing changing silently."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from minzheng.benefits import services
+from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
+from minzheng.cases import services as cases
+from minzheng.cases.models import Benefit
+from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
+from minzheng.core.testing.personas import COUNTY, VILLAGE_A1
+from minzheng.policy.services import policy_version_create
+from minzheng.registry import services as registry
+from minzheng.registry.models import Relation
+from minzheng.registry.services import HouseholdData, household_create
+from minzheng.registry.tests.factories import member_data
+
+pytestmark = pytest.mark.django_db
+DECIDED = date(2025, 3, 20)  # first payment month 2025-04
+
+
+def _dibao(personas: dict[str, Any]) -> Benefit:
+    case = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
+    return Benefit.objects.get(application=case)
+
+
+def _elder(personas: dict[str, Any], born: date) -> Benefit:
+    """An elder living alone with an approved 高龄津贴 (national default bands: 80–89 300, 90–99 500)."""
+    from minzheng.cases.tests.factories import setup_policy
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = household_create(
+        actor=clerk,
+        data=HouseholdData(region_code=VILLAGE_A1, address="一组 1 号", hukou_type="rural"),
+        head=member_data("高寿星", Relation.HEAD, born),
+        members=[],
+    ).obj
+    import io
+
+    from minzheng.registry.documents import document_add
+    from minzheng.registry.models import DocumentType
+
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4"),
+            original_name="a.pdf",
+            doc_type=kind,
+        )
+    case = to_notice_ended(personas, submit(personas, household, program="elderly_allowance"))
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
+    return Benefit.objects.get(application=case)
+
+
+def test_approval_starts_the_history_and_the_month_amount_comes_from_it(personas: dict[str, Any]) -> None:
+    benefit = _dibao(personas)
+    change = BenefitChange.objects.get(benefit=benefit)
+    assert (change.kind, change.effective_month, change.new_amount) == (
+        ChangeKind.STARTED,
+        date(2025, 4, 1),
+        840,
+    )
+    assert services.amount_for_month(benefit, date(2025, 3, 1)) == 0
+    assert services.amount_for_month(benefit, date(2025, 4, 1)) == Decimal("840")
+
+
+def test_a_death_recomputes_the_household_and_suggests_the_funeral_subsidy(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _dibao(personas)
+    son = benefit.household.members.get(relation=Relation.SON)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.member_record_death(
+            actor=personas["township_a_clerk"], member=son, date_of_death=date(2025, 5, 10)
+        )
+    recheck = Recheck.objects.get(benefit=benefit, state=Recheck.State.OPEN)
+    assert recheck.trigger == Recheck.Trigger.DEATH
+    assert (recheck.old_amount, recheck.new_amount) == (Decimal("840"), Decimal("260"))  # 2 × 580 − 900
+    assert Recheck.objects.filter(household=benefit.household, program="funeral_subsidy").exists()
+    benefit.refresh_from_db()
+    assert benefit.amount == Decimal("840")  # nothing changes silently: the clerk decides
+    services.recheck_apply(actor=personas["county_approver"], recheck=recheck, month=date(2025, 6, 1))
+    assert services.amount_for_month(benefit, date(2025, 5, 1)) == Decimal("840")
+    assert services.amount_for_month(benefit, date(2025, 6, 1)) == Decimal("260")
+
+
+def test_the_deceased_persons_own_benefit_stops_from_the_next_month(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _elder(personas, date(1940, 1, 10))
+    person = benefit.member
+    assert person is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.member_record_death(
+            actor=personas["township_a_clerk"], member=person, date_of_death=date(2025, 8, 15)
+        )
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
+    assert services.amount_for_month(benefit, date(2025, 8, 1)) == Decimal(
+        "300"
+    )  # the month of death is paid
+    assert services.amount_for_month(benefit, date(2025, 9, 1)) == 0
+
+
+def test_an_income_change_opens_a_recheck_with_old_and_new_side_by_side(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _dibao(personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=personas["township_a_clerk"],
+            household=benefit.household,
+            category="wage",
+            monthly_amount=Decimal("1000"),
+            source="儿子外出务工",
+        )
+    recheck = Recheck.objects.get(benefit=benefit)
+    assert recheck.trigger == Recheck.Trigger.HOUSEHOLD and recheck.new_eligible is False  # 1900 / 3 > 580
+    with pytest.raises(Exception, match="写明理由"):
+        services.recheck_apply(actor=personas["county_approver"], recheck=recheck)
+    services.recheck_apply(
+        actor=personas["county_approver"], recheck=recheck, reason="家庭人均收入超过低保标准"
+    )
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
+
+
+@pytest.mark.parametrize(
+    ("born", "month", "expected"),
+    [
+        (date(1935, 7, 15), date(2025, 7, 1), "300"),  # turns 90 on 15 July: July still at 89's rate
+        (date(1935, 7, 15), date(2025, 8, 1), "500"),  # from the month after the birthday (GL-04)
+        (date(1936, 2, 29), date(2026, 3, 1), "300"),  # leap birthday: 90 on 1 March 2026 (mar1) …
+        (date(1936, 2, 29), date(2026, 4, 1), "500"),  # … so April pays the new band
+    ],
+)
+def test_a_band_change_takes_effect_in_the_right_month(
+    personas: dict[str, Any], born: date, month: date, expected: str
+) -> None:
+    benefit = _elder(personas, born)
+    result = services.monthly_scan(month=month)
+    benefit.refresh_from_db()
+    assert services.amount_for_month(benefit, month) == Decimal(expected)
+    assert result["adjusted"] == (1 if expected == "500" else 0)
+    if expected == "500":
+        assert BenefitChange.objects.get(benefit=benefit, kind=ChangeKind.ADJUSTED).effective_month == month
+
+
+def test_a_standard_change_is_previewed_then_applied_from_its_month_and_no_earlier(
+    personas: dict[str, Any],
+) -> None:
+    benefit = _dibao(personas)
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 7, 1),
+        values={"dibao.standard_rural": "600", "procedure.complaint_phone": "0830-8888888"},
+        note="泸县民发〔2025〕9号",
+    )
+    rows = services.standard_change_preview(region_code=COUNTY, program="dibao", month=date(2025, 7, 1))
+    assert [(r.old, r.new, r.direction) for r in rows] == [
+        (Decimal("840"), Decimal("900"), "up")
+    ]  # 3 × 600 − 900
+    result = services.standard_change_apply(
+        actor=personas["county_approver"], region_code=COUNTY, program="dibao", month=date(2025, 7, 1)
+    )
+    assert result == {"changed": 1, "rechecks": 0, "total": 1}
+    assert services.amount_for_month(benefit, date(2025, 6, 1)) == Decimal("840")
+    assert services.amount_for_month(benefit, date(2025, 7, 1)) == Decimal("900")
+
+
+def test_a_review_falls_due_and_unchanged_circumstances_keep_the_amount(personas: dict[str, Any]) -> None:
+    benefit = _dibao(personas)
+    assert benefit.review_due == date(2025, 9, 30)
+    result = services.monthly_scan(month=date(2025, 9, 1))
+    assert result["reviews"] == 1
+    recheck = Recheck.objects.get(benefit=benefit, trigger=Recheck.Trigger.REVIEW)
+    services.recheck_dismiss(
+        actor=personas["township_a_clerk"], recheck=recheck, reason="入户复核，情况无变化"
+    )
+    benefit.refresh_from_db()
+    assert benefit.amount == Decimal("840") and benefit.review_due == date(
+        2026, 3, 31
+    )  # six months on (DB-43)
+    assert BenefitChange.objects.filter(benefit=benefit, kind=ChangeKind.REVIEWED).exists()
+
+
+def test_monitoring_lists_reasons_to_act_in_scope(personas: dict[str, Any]) -> None:
+    from minzheng.benefits.selectors import monitoring
+
+    benefit = _dibao(personas)
+    services.monthly_scan(month=date(2025, 9, 1))
+    items = monitoring(user=personas["township_a_clerk"], today=date(2025, 9, 15))
+    assert any(i.kind == "review" and i.household_id == benefit.household_id for i in items)
+    assert monitoring(user=personas["township_b_clerk"], today=date(2025, 9, 15)) == []

@@ -1,0 +1,63 @@
+"""The dynamic-management pages: monitoring, a recheck side by side, the standard-change preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from minzheng.benefits.models import Recheck
+from minzheng.benefits.tests.test_services import _dibao
+from minzheng.core.testing.personas import COUNTY
+from minzheng.policy.services import policy_version_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_household_page_shows_benefits_with_their_history(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    benefit = _dibao(personas)
+    page = client_for("village_a1_officer").get(
+        reverse("registry:household_detail", kwargs={"pk": benefit.household_id})
+    )
+    html = page.content.decode()
+    assert "保障待遇与申请" in html and "2025-04 开始享受" in html and "840" in html
+
+
+def test_keeping_a_benefit_needs_a_reason_and_a_village_officer_cannot_stop_one(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.benefits import services
+
+    benefit = _dibao(personas)
+    services.monthly_scan(month=date(2025, 9, 1))
+    recheck = Recheck.objects.get(benefit=benefit)
+    url = reverse("benefits:recheck", kwargs={"pk": recheck.pk})
+    clerk = client_for("township_a_clerk")
+    assert "重新测算" in clerk.get(url).content.decode()
+    response = clerk.post(url, {"action": "dismiss", "reason": ""})
+    assert response.status_code == 400 and "理由" in response.content.decode()
+    assert client_for("village_a1_officer").post(url, {"action": "apply", "reason": "x"}).status_code == 403
+    response = clerk.post(url, {"action": "dismiss", "reason": "入户复核无变化"})
+    assert response.status_code == 302
+    recheck.refresh_from_db()
+    assert recheck.state == Recheck.State.DISMISSED
+
+
+def test_the_standard_change_page_previews_totals(personas: dict[str, Any], client_for: Any) -> None:
+    _dibao(personas)
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 7, 1),
+        values={"dibao.standard_rural": "600", "procedure.complaint_phone": "0830-8888888"},
+        note="调标",
+    )
+    page = client_for("county_approver").get(
+        reverse("benefits:standard_change"), {"program": "dibao", "month": "2025-07"}
+    )
+    html = page.content.decode()
+    assert "共 1 人(户)：增加 1" in html and "840.00 元 → 900" in html
