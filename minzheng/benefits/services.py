@@ -600,8 +600,8 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 30)
                     reason=_("%(m)s 起按年龄重新测算：%(old)s 元 → %(new)s")
                     % {
                         "m": f"{month:%Y-%m}",
-                        "old": benefit.amount,
-                        "new": f"{decision.amount} 元" if decision.eligible else _("不再符合条件"),
+                        "old": f"{benefit.amount:.2f}",
+                        "new": f"{decision.amount:.2f} 元" if decision.eligible else _("不再符合条件"),
                     },
                     month=month,
                     new_amount=decision.amount,

@@ -36,6 +36,8 @@ class DemoCase:
     child: str
     income: str
     stage: str  # approved / notice / reviewed / accepted / applied / none
+    program: str = "dibao"
+    head_born: date | None = None  # default: 1975
 
 
 CASES = (
@@ -48,6 +50,8 @@ CASES = (
     DemoCase("510521103224", "renhe_officer", "郑大山", "陈玉梅", "郑小明", "1000", "applied"),
     # no case yet: the household a village officer files for in the browser walk
     DemoCase("510521103222", "baixiang_officer", "冯友才", "何秀兰", "冯小丽", "650", "none"),
+    # an elder on 高龄津贴 who turns 90 in a few weeks: the monitoring list shows the coming band change
+    DemoCase("510521103224", "renhe_officer", "高德寿", "", "", "0", "approved", "elderly_allowance"),
 )
 
 
@@ -57,7 +61,22 @@ def _id(birth: date, serial: int, *, male: bool) -> str:
     return body + check_character(body)
 
 
-def _household(spec: DemoCase, serial: int, clerk: User) -> Household:
+def _household(spec: DemoCase, serial: int, clerk: User, today: date) -> Household:
+    if not spec.spouse:
+        born = today.replace(year=today.year - 90) + timedelta(days=20)
+        result = household_create(
+            actor=clerk,
+            data=HouseholdData(
+                region_code=spec.village,
+                address=f"{serial + 1} 组 {serial + 8} 号",
+                hukou_type=HukouType.RURAL,
+            ),
+            head=MemberData(name=spec.head, id_number=_id(born, serial, male=True), relation=Relation.HEAD),
+            members=[],
+        )
+        household: Household = result.obj
+        _papers(household, clerk)
+        return household
     result = household_create(
         actor=clerk,
         data=HouseholdData(
@@ -82,7 +101,7 @@ def _household(spec: DemoCase, serial: int, clerk: User) -> Household:
             ),
         ],
     )
-    household: Household = result.obj
+    household = result.obj
     head = household.members.get(relation=Relation.HEAD)
     income_add(
         actor=clerk,
@@ -92,6 +111,11 @@ def _household(spec: DemoCase, serial: int, clerk: User) -> Household:
         source="务工收入",
         member=head,
     )
+    _papers(household, clerk)
+    return household
+
+
+def _papers(household: Household, clerk: User) -> None:
     for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
         document_add(
             actor=clerk,
@@ -100,7 +124,6 @@ def _household(spec: DemoCase, serial: int, clerk: User) -> Household:
             original_name=f"{DocumentType(kind).label}.pdf",
             doc_type=kind,
         )
-    return household
 
 
 def demo_cases_load(today: date | None = None) -> int:
@@ -128,7 +151,7 @@ def demo_cases_load(today: date | None = None) -> int:
     today = today or timezone.localdate()
     clerk, head, approver = users["desheng_clerk"], users["desheng_head"], users["approver"]
     for serial, spec in enumerate(CASES):
-        household = _household(spec, serial, clerk)
+        household = _household(spec, serial, clerk, today)
         officer = users[spec.officer]
         if spec.stage == "none":
             continue
@@ -136,9 +159,9 @@ def demo_cases_load(today: date | None = None) -> int:
         case = services.application_submit(
             actor=officer,
             household=household,
-            program="dibao",
+            program=spec.program,
             applicant=household.members.get(relation=Relation.HEAD),
-            reason="收入低，子女上学",
+            reason="收入低，子女上学" if spec.program == "dibao" else "年满80周岁",
             today=start,
         )
         if spec.stage == "applied":
@@ -153,7 +176,7 @@ def demo_cases_load(today: date | None = None) -> int:
                 visited_on=start + timedelta(days=1),
                 staff=[clerk, officer],
                 methods=["home_visit", "neighbours"],
-                members_present=f"{spec.head}、{spec.spouse}",
+                members_present="、".join(n for n in (spec.head, spec.spouse) if n),
                 member_signed=True,
                 findings="住房为自建砖房，无车辆，户主在附近打零工，收入不固定。",
             ),
@@ -179,5 +202,17 @@ def demo_cases_load(today: date | None = None) -> int:
         services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
         services.application_decide(
             actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
+        )
+    # life goes on: 李长庚's wife found work — the benefit is rechecked, old and new side by side (nothing silent)
+    changed = Household.objects.filter(head__name="李长庚", region_id="510521103224").first()
+    if changed is not None:
+        spouse = changed.members.get(relation=Relation.SPOUSE)
+        income_add(
+            actor=clerk,
+            household=changed,
+            category="wage",
+            monthly_amount=Decimal("1200"),
+            source="妻子在镇上超市务工",
+            member=spouse,
         )
     return sum(1 for spec in CASES if spec.stage != "none")
