@@ -101,3 +101,25 @@ class Recheck(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.household_id} {self.trigger} {self.state}"
+
+
+class Recovery(RegionScopedModel):
+    """追回 (DB-47): what was paid since a false statement, and the fine range of S1 Art. 68 (1–3 ×)."""
+
+    region_scope_path: ClassVar[str] = "region"
+
+    benefit = models.ForeignKey("cases.Benefit", on_delete=models.PROTECT, related_name="recoveries")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    since_month = models.DateField(_("起算月份"))
+    until_month = models.DateField(_("截止月份"))
+    amount = models.DecimalField(_("应追回金额"), max_digits=14, decimal_places=2)
+    fine_min = models.DecimalField(_("罚款下限"), max_digits=14, decimal_places=2)
+    fine_max = models.DecimalField(_("罚款上限"), max_digits=14, decimal_places=2)
+    reason = models.TextField(_("事实和依据"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.benefit_id} {self.amount}"

@@ -188,6 +188,11 @@ def household_panel(user: Any, household: Household) -> Panel | None:
     if not user.can(Capability.VIEW_CASES):
         return None
     benefits = list(household_benefits(household))
+    this_month = timezone.localdate().replace(day=1)
+    for benefit in benefits:
+        benefit.taper_left = sum(  # type: ignore[attr-defined]
+            1 for c in benefit.changes.all() if c.kind == "taper" and c.effective_month >= this_month
+        )
     cases = list(Application.objects.filter(household=household).order_by("-pk")[:20])
     rechecks = list(open_rechecks(household))
     if not benefits and not cases and not rechecks:

@@ -19,15 +19,16 @@ from minzheng.assessment.cases import Case, decide, decision_json
 from minzheng.assessment.live import household_snapshot_values, household_snapshots
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
-from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
+from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.cases.models import Benefit
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
-from minzheng.core.money import ZERO
+from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.policy.resolve import PolicySet
-from minzheng.policy.selectors import policy_memo
+from minzheng.policy.selectors import policy_for, policy_memo
 from minzheng.registry.models import Household, Member
 from minzheng.rules import serialize
+from minzheng.rules.common import fraction_text, times
 from minzheng.rules.i18n import one_language
 from minzheng.rules.programs import PROGRAMS
 
@@ -171,8 +172,13 @@ def _case_for(
 ) -> Case:
     program = PROGRAMS[program_code]
     data = dict(request_data or {})
-    if program.per_person and member and "subject" in serialize.field_hints(program.request):
+    hints = serialize.field_hints(program.request)
+    if program.per_person and member and "subject" in hints:
         data["subject"] = member
+    if "continuing" in hints:
+        data["continuing"] = (
+            True  # recomputing a benefit already granted (特困 past 18 while in school, TK-02)
+        )
     return Case(
         program=program,
         on=on,
@@ -333,8 +339,11 @@ def household_events(
     return opened
 
 
-def recheck_apply(*, actor: Any, recheck: Recheck, reason: str = "", month: date | None = None) -> Recheck:
-    """Take the proposed decision from its month: a new amount, or a stop with written reasons (DB-46)."""
+def recheck_apply(
+    *, actor: Any, recheck: Recheck, reason: str = "", month: date | None = None, taper: bool = False
+) -> Recheck:
+    """Take the proposed decision from its month: a new amount, or a stop with written reasons (DB-46) — or, when
+    work income lifted the household above the line, a gradual exit (渐退, DB-48) on the policy's schedule."""
     _require(actor, Capability.DECIDE_CASES, recheck.region_id)
     with transaction.atomic():
         locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
@@ -347,7 +356,11 @@ def recheck_apply(*, actor: Any, recheck: Recheck, reason: str = "", month: date
         if locked.new_eligible is False:
             if not reason.strip():
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
-            _change(benefit, kind=ChangeKind.STOPPED, month=start, reason=reason.strip(), actor=actor)
+            if taper:
+                _taper(benefit, start=start, reason=reason.strip(), actor=actor)
+            else:
+                _change(benefit, kind=ChangeKind.STOPPED, month=start, reason=reason.strip(), actor=actor)
+                _suggest_after_exit(benefit, start)
         elif locked.new_amount is not None:
             _change(
                 benefit,
@@ -371,6 +384,119 @@ def recheck_apply(*, actor: Any, recheck: Recheck, reason: str = "", month: date
             new={"state": locked.state, "from": start.isoformat()},
         )
     return locked
+
+
+def _taper(benefit: Benefit, *, start: date, reason: str, actor: Any) -> None:
+    """DB-48: the policy's months at the schedule's shares of the current amount, then the stop — all in the history
+    now, so each month's amount is known in advance and the benefit shows its remaining taper months."""
+    if benefit.program != "dibao":
+        raise ValidationFailed(_("渐退只适用于低保"))
+    policy = policy_for(benefit.region_id, start).get("dibao")
+    schedule = list(policy.taper_schedule)[: policy.taper_months]
+    if not schedule:
+        raise ValidationFailed(_("当地未设置渐退期"))
+    base = benefit.amount
+    unit = policy.payment_rounding
+    for index, share in enumerate(schedule):
+        amount = round_money(times(base, share), unit)
+        month = _months_later(start, index)
+        _change(
+            benefit,
+            kind=ChangeKind.TAPER,
+            month=month,
+            reason=_("渐退期第 %(i)s/%(n)s 个月：%(base)s × %(share)s = %(amount)s 元；%(reason)s")
+            % {
+                "i": index + 1,
+                "n": len(schedule),
+                "base": base,
+                "share": fraction_text(share),
+                "amount": amount,
+                "reason": reason,
+            },
+            actor=actor,
+            new_amount=amount,
+        )
+    _change(
+        benefit,
+        kind=ChangeKind.STOPPED,
+        month=_months_later(start, len(schedule)),
+        reason=_("渐退期满，停止保障"),
+        actor=actor,
+    )
+    benefit.state = Benefit.State.TAPERING
+    benefit.save(update_fields=["state"])
+
+
+def taper_months_left(benefit: Benefit, month: date) -> int:
+    """How many taper months remain from ``month`` on (shown on the household page)."""
+    return BenefitChange.objects.filter(
+        benefit=benefit, kind=ChangeKind.TAPER, effective_month__gte=month
+    ).count()
+
+
+def _suggest_after_exit(benefit: Benefit, month: date) -> None:
+    """TK-10: someone who loses 特困 but may qualify for 低保 or 临时救助 is pointed there."""
+    if benefit.program != "tekun":
+        return
+    _open_recheck(
+        None,
+        benefit.household,
+        trigger=Recheck.Trigger.SUGGESTION,
+        reason=_("特困供养终止：请核查是否符合低保或临时救助条件，符合的转入办理"),
+        month=month,
+        program="dibao",
+    )
+
+
+def benefit_stop_for_fraud(
+    *, actor: Any, benefit: Benefit, since: date, reason: str, today: date | None = None
+) -> Recovery:
+    """DB-47 / S1 Art. 68: stop from next month, recover what was paid since the false statement, and record the
+    fine range (1–3 × the amount obtained); the recovery becomes a payments item."""
+    _require(actor, Capability.DECIDE_CASES, benefit.region_id)
+    if not reason.strip():
+        raise ValidationFailed(_("请写明骗取保障的事实和依据"), fields={"reason": [_("必须填写")]})
+    today = today or timezone.localdate()
+    since = since.replace(day=1)
+    if since > today:
+        raise ValidationFailed(_("起算月份不能晚于今天"), fields={"since": [_("无效")]})
+    with transaction.atomic():
+        locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
+        months = []
+        month = max(since, locked.first_month)
+        while month <= today.replace(day=1):
+            months.append(month)
+            month = _months_later(month, 1)
+        paid = sum((amount_for_month(locked, m) for m in months), ZERO)
+        if locked.state != Benefit.State.STOPPED:
+            _change(
+                locked, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason.strip(), actor=actor
+            )
+        recovery = Recovery.objects.create(
+            benefit=locked,
+            region_id=locked.region_id,
+            since_month=since,
+            until_month=today.replace(day=1),
+            amount=paid,
+            fine_min=paid,
+            fine_max=paid * 3,
+            reason=reason.strip(),
+            actor=actor,
+        )
+        audit_record(
+            event_code=BENEFIT_CHANGED,
+            actor=actor,
+            region_code=locked.region_id,
+            target=locked,
+            target_repr=f"{locked.pk} {locked.program}",
+            new={
+                "fraud": True,
+                "recover": str(paid),
+                "months": len(months),
+                "fine": [str(paid), str(paid * 3)],
+            },
+        )
+    return recovery
 
 
 def recheck_dismiss(*, actor: Any, recheck: Recheck, reason: str) -> Recheck:

@@ -40,7 +40,12 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
             if request.POST.get("action") == "apply":
-                services.recheck_apply(actor=request.user, recheck=recheck, reason=reason)
+                services.recheck_apply(
+                    actor=request.user,
+                    recheck=recheck,
+                    reason=reason,
+                    taper=request.POST.get("taper") == "on",
+                )
             else:
                 services.recheck_dismiss(actor=request.user, recheck=recheck, reason=reason)
         except DomainError as exc:

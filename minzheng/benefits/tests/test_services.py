@@ -13,7 +13,7 @@ from minzheng.benefits import services
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
 from minzheng.cases import services as cases
 from minzheng.cases.models import Benefit
-from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
+from minzheng.cases.tests.factories import poor_household, submit, to_notice, to_notice_ended
 from minzheng.core.testing.personas import COUNTY, VILLAGE_A1
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import services as registry
@@ -202,3 +202,125 @@ def test_monitoring_lists_reasons_to_act_in_scope(personas: dict[str, Any]) -> N
     items = monitoring(user=personas["township_a_clerk"], today=date(2025, 9, 15))
     assert any(i.kind == "review" and i.household_id == benefit.household_id for i in items)
     assert monitoring(user=personas["township_b_clerk"], today=date(2025, 9, 15)) == []
+
+
+def test_work_income_leads_to_a_gradual_exit_on_the_policys_schedule(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _dibao(personas)
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={
+            "procedure.complaint_phone": "0830-8888888",
+            "dibao.taper_months": 6,
+            "dibao.taper_schedule": [
+                "1",
+                "1",
+                "4/5",
+                "4/5",
+                "3/5",
+                "3/5",
+            ],  # 北京 draft: 100/100/80/80/60/60 %
+        },
+        note="渐退",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=personas["township_a_clerk"],
+            household=benefit.household,
+            category="wage",
+            monthly_amount=Decimal("1000"),
+            source="儿子就业",
+        )
+    recheck = Recheck.objects.get(benefit=benefit)
+    services.recheck_apply(
+        actor=personas["county_approver"],
+        recheck=recheck,
+        reason="就业后收入超标",
+        month=date(2025, 7, 1),
+        taper=True,
+    )
+    amounts = [services.amount_for_month(benefit, date(2025, m, 1)) for m in range(6, 13)] + [
+        services.amount_for_month(benefit, date(2026, 1, 1))
+    ]
+    assert amounts == [840, 840, 840, 672, 672, 504, 504, 0]  # 840 × (1, 1, 0.8, 0.8, 0.6, 0.6), then stop
+    assert services.taper_months_left(benefit, date(2025, 9, 1)) == 4
+
+
+def test_fraud_stops_the_benefit_and_computes_what_to_recover_and_the_fine_range(
+    personas: dict[str, Any],
+) -> None:
+    benefit = _dibao(personas)
+    recovery = services.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=benefit,
+        since=date(2025, 5, 1),
+        reason="隐瞒经营收入",
+        today=date(2025, 8, 20),
+    )
+    assert recovery.amount == Decimal("3360")  # May–August 2025: 4 × 840
+    assert (recovery.fine_min, recovery.fine_max) == (Decimal("3360"), Decimal("10080"))
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
+    assert services.amount_for_month(benefit, date(2025, 9, 1)) == 0
+
+
+def test_a_tekun_exit_suggests_dibao(personas: dict[str, Any]) -> None:
+    from minzheng.cases.tests.test_services import _elder_alone
+
+    household = _elder_alone(personas)
+    case = to_notice_ended(
+        personas, submit(personas, household, program="tekun", request_data={"support_form": "home"})
+    )
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
+    benefit = Benefit.objects.get(application=case)
+    recheck = Recheck.objects.create(
+        household=household,
+        benefit=benefit,
+        region_id=benefit.region_id,
+        program="tekun",
+        trigger=Recheck.Trigger.HOUSEHOLD,
+        reason="有了赡养人",
+        new_eligible=False,
+        effective_month=date(2025, 6, 1),
+    )
+    services.recheck_apply(actor=personas["county_approver"], recheck=recheck, reason="女儿回乡赡养")
+    assert Recheck.objects.filter(
+        household=household, program="dibao", trigger=Recheck.Trigger.SUGGESTION
+    ).exists()
+
+
+@pytest.mark.parametrize(("schooling", "keeps"), [("high_school", True), ("", False)])
+def test_an_18th_birthday_keeps_tekun_only_while_in_school(
+    personas: dict[str, Any], schooling: str, keeps: bool
+) -> None:
+    """TK-02: a 特困 minor is supported to 18, and beyond while in school; otherwise a termination is proposed."""
+    from minzheng.cases.tests.test_services import _elder_alone
+
+    household = _elder_alone(personas)
+    clerk = personas["township_a_clerk"]
+    from minzheng.registry.tests.factories import make_id
+    from minzheng.registry.validation import MemberData
+
+    orphan = registry.member_add(
+        actor=clerk,
+        household=household,
+        data=MemberData(
+            name="小孤儿",
+            id_number=make_id(date(2007, 8, 10), male=True),
+            relation=Relation.GRANDCHILD,
+            schooling=schooling,
+        ),
+    ).obj
+    # a minor under 特困 is never published (TK-09): the notice step goes straight to the county
+    case = to_notice(
+        personas,
+        submit(personas, household, program="tekun", subject=orphan, request_data={"support_form": "home"}),
+    )
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
+    benefit = Benefit.objects.get(application=case)
+    services.monthly_scan(month=date(2025, 9, 1))  # he turned 18 on 10 August 2025
+    opened = Recheck.objects.filter(benefit=benefit, trigger=Recheck.Trigger.AGE, new_eligible=False).exists()
+    assert opened is not keeps
