@@ -190,8 +190,9 @@ def household_panel(user: Any, household: Household) -> Panel | None:
     benefits = list(household_benefits(household))
     this_month = timezone.localdate().replace(day=1)
     for benefit in benefits:
-        benefit.taper_left = sum(  # type: ignore[attr-defined]
-            1 for c in benefit.changes.all() if c.kind == "taper" and c.effective_month >= this_month
+        changes = benefit.changes.all()  # type: ignore[attr-defined]  # reverse FK from benefits.BenefitChange
+        benefit.taper_left = len(  # type: ignore[attr-defined]
+            [c for c in changes if c.kind == "taper" and c.effective_month >= this_month]
         )
     cases = list(Application.objects.filter(household=household).order_by("-pk")[:20])
     rechecks = list(open_rechecks(household))
