@@ -321,7 +321,7 @@ def household_events(
                 continue
             text = (
                 _("家庭情况变化后重新测算：%(old)s 元 → %(new)s 元")
-                % {"old": benefit.amount, "new": decision.amount}
+                % {"old": f"{benefit.amount:.2f}", "new": f"{decision.amount:.2f}"}
                 if decision.eligible
                 else _("家庭情况变化后重新测算：已不符合条件")
             )
