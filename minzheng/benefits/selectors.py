@@ -54,7 +54,11 @@ def monitoring(*, user: Any, today: date | None = None, horizon_days: int = 60) 
                 recheck.effective_month,
             )
         )
-    live = Benefit.objects.visible_to(user).filter(state__in=LIVE).select_related("household__head", "member")
+    live = (
+        Benefit.objects.visible_to(user)
+        .filter(state__in=LIVE)
+        .select_related("household__head", "member", "application")
+    )
     for benefit in live.filter(review_due__lt=today)[:500]:
         items.append(
             Attention(

@@ -156,6 +156,23 @@ class HouseholdSnapshot:
     def living(self, on: date) -> tuple[PersonSnapshot, ...]:
         return tuple(p for p in self.members if not p.dead_on(on))
 
+    def subject(self, name: str, *, missing: str) -> PersonSnapshot:
+        """The person a per-person case is about: the member named (or with that ID number), or the only member
+        when none is named; ValidationFailed (on the ``subject`` field) otherwise, ``missing`` saying what to name."""
+        from minzheng.core.errors import ValidationFailed
+        from minzheng.rules.i18n import gettext as _
+
+        if not name:
+            if len(self.members) == 1:
+                return self.members[0]
+            raise ValidationFailed(missing, fields={"subject": [_("必填")]})
+        try:
+            return self.member(name)
+        except KeyError:
+            raise ValidationFailed(
+                _("%(name)s 不是本户家庭成员") % {"name": name}, fields={"subject": [_("不是本户家庭成员")]}
+            ) from None
+
 
 @dataclass(frozen=True)
 class NoRequest:

@@ -101,14 +101,7 @@ class Request:
 
 
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
-    if not subject:
-        if len(household.members) == 1:
-            return household.members[0]
-        raise ValidationFailed(_("请指定申领残疾人补贴的家庭成员"))
-    try:
-        return household.member(subject)
-    except KeyError:
-        raise ValidationFailed(_("%(name)s 不是本户家庭成员") % {"name": subject}) from None
+    return household.subject(subject, missing=_("请指定申领残疾人补贴的家庭成员"))
 
 
 def _check_policy(policy: Policy) -> None:

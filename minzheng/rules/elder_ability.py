@@ -114,16 +114,7 @@ def level_for_score(score: int) -> int:
 
 
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
-    if not subject:
-        if len(household.members) == 1:
-            return household.members[0]
-        raise ValidationFailed(_("请指定被评估的家庭成员"), fields={"subject": [_("必填")]})
-    try:
-        return household.member(subject)
-    except KeyError:
-        raise ValidationFailed(
-            _("%(name)s 不是本户家庭成员") % {"name": subject}, fields={"subject": [_("不是本户家庭成员")]}
-        ) from None
+    return household.subject(subject, missing=_("请指定被评估的家庭成员"))
 
 
 def _out_of_range(field: str, label: object, value: int, top: int) -> ValidationFailed:

@@ -157,14 +157,7 @@ def _next_month_first(day: date) -> date:
 
 
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
-    if not subject:
-        if len(household.members) == 1:
-            return household.members[0]
-        raise ValidationFailed(_("请指定申领高龄津贴的家庭成员"))
-    try:
-        return household.member(subject)
-    except KeyError:
-        raise ValidationFailed(_("%(name)s 不是本户家庭成员") % {"name": subject}) from None
+    return household.subject(subject, missing=_("请指定申领高龄津贴的家庭成员"))
 
 
 def assess(

@@ -219,16 +219,7 @@ def _kind(hukou_type: str) -> str:
 
 
 def _subject(household: HouseholdSnapshot, subject: str) -> PersonSnapshot:
-    if not subject:
-        if len(household.members) == 1:
-            return household.members[0]
-        raise ValidationFailed(_("请指定申请特困供养的家庭成员"), fields={"subject": [_("必填")]})
-    try:
-        return household.member(subject)
-    except KeyError:
-        raise ValidationFailed(
-            _("%(name)s 不是本户家庭成员") % {"name": subject}, fields={"subject": [_("不是本户家庭成员")]}
-        ) from None
+    return household.subject(subject, missing=_("请指定申请特困供养的家庭成员"))
 
 
 def _check(request: Request, policy: Policy, household: HouseholdSnapshot, standards: dibao.Policy) -> None:

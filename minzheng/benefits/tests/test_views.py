@@ -61,3 +61,22 @@ def test_the_standard_change_page_previews_totals(personas: dict[str, Any], clie
     )
     html = page.content.decode()
     assert "共 1 人(户)：增加 1" in html and "840.00 元 → 900" in html
+
+
+def test_the_monitoring_list_does_not_query_per_row(personas: dict[str, Any], client_for: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minzheng.benefits import services
+
+    _dibao(personas)
+    services.monthly_scan(month=date(2025, 9, 1))
+    client = client_for("township_a_clerk")
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("benefits:monitoring"))
+    for _ in range(3):
+        _dibao(personas)
+    services.monthly_scan(month=date(2025, 9, 1))
+    with CaptureQueriesContext(connection) as four:
+        client.get(reverse("benefits:monitoring"))
+    assert len(four) == len(one)

@@ -143,3 +143,20 @@ def test_todo_lists_what_waits_for_each_role_most_urgent_first(
         len(items) == 2 and items[0].due is not None
     )  # the accepted case has a deadline, the new one none yet
     assert todo_items(personas["county_approver"]) == []
+
+
+def test_the_case_list_costs_the_same_queries_for_one_case_or_five(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("township_a_clerk")
+    submit(personas, poor_household(personas))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("cases:index"))
+    for _ in range(4):
+        submit(personas, poor_household(personas))
+    with CaptureQueriesContext(connection) as five:
+        client.get(reverse("cases:index"))
+    assert len(five) == len(one)  # no query per row
