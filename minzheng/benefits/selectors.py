@@ -193,11 +193,13 @@ def household_panel(user: Any, household: Household) -> Panel | None:
         return None
     benefits = list(household_benefits(household))
     this_month = timezone.localdate().replace(day=1)
+    tapering: dict[int, int] = {}
+    for benefit_id in BenefitChange.objects.filter(
+        benefit__in=benefits, kind="taper", effective_month__gte=this_month
+    ).values_list("benefit_id", flat=True):
+        tapering[benefit_id] = tapering.get(benefit_id, 0) + 1
     for benefit in benefits:
-        changes = benefit.changes.all()  # type: ignore[attr-defined]  # reverse FK from benefits.BenefitChange
-        benefit.taper_left = len(  # type: ignore[attr-defined]
-            [c for c in changes if c.kind == "taper" and c.effective_month >= this_month]
-        )
+        benefit.taper_left = tapering.get(benefit.pk, 0)  # type: ignore[attr-defined]  # shown on the panel
     cases = list(Application.objects.filter(household=household).order_by("-pk")[:20])
     rechecks = list(open_rechecks(household))
     if not benefits and not cases and not rechecks:
