@@ -267,6 +267,9 @@ def household_events(
         for benefit in benefits:
             member = benefit.member
             if member is not None and member.date_of_death is not None:
+                if benefit.program == "veterans":
+                    _suggest_funeral_grant(benefit, households[benefit.household_id], member.date_of_death)
+                    opened += 1
                 _change(
                     benefit,
                     kind=ChangeKind.STOPPED,
@@ -337,6 +340,33 @@ def household_events(
             )
             opened += 1
     return opened
+
+
+def _suggest_funeral_grant(benefit: Benefit, household: Household, died: date) -> None:
+    """YF-04: a 优抚 recipient's death brings a one-off funeral grant of months of the monthly amount: computed by
+    the veterans rule from the amount received, offered to the clerk (it is paid to the survivors)."""
+    snapshots = household_snapshot_values([household.pk], died)
+    request = dict(benefit.application.request_data or {})
+    request["monthly_amount_received"] = str(benefit.amount)
+    decision, snapshot = _decide_for(
+        "veterans",
+        request,
+        benefit.member.name if benefit.member else "",
+        snapshots[household.pk],
+        policy_for(benefit.region_id, died),
+        died,
+    )
+    _open_recheck(
+        None,
+        household,
+        trigger=Recheck.Trigger.SUGGESTION,
+        reason=_("优抚对象死亡：一次性丧葬补助 %(amount)s 元(按生前月领取金额计算)")
+        % {"amount": f"{decision.amount:.2f}"},
+        month=next_month(died),
+        program="veterans_funeral",
+        new_amount=decision.amount,
+        new_decision=snapshot,
+    )
 
 
 def recheck_apply(

@@ -324,3 +324,43 @@ def test_an_18th_birthday_keeps_tekun_only_while_in_school(
     services.monthly_scan(month=date(2025, 9, 1))  # he turned 18 on 10 August 2025
     opened = Recheck.objects.filter(benefit=benefit, trigger=Recheck.Trigger.AGE, new_eligible=False).exists()
     assert opened is not keeps
+
+
+def test_a_combat_veterans_death_offers_the_funeral_grant(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """YF-04: six months of the living subsidy he received (850 × 6 = 5100 with the illustrative standard)."""
+    import io
+
+    from minzheng.cases.tests.factories import setup_policy
+    from minzheng.registry.documents import document_add
+    from minzheng.registry.models import DocumentType
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = household_create(
+        actor=clerk,
+        data=HouseholdData(region_code=VILLAGE_A1, address="二组 2 号", hukou_type="rural"),
+        head=member_data("老兵", Relation.HEAD, date(1950, 5, 1), veteran_category="combat_veteran"),
+        members=[],
+    ).obj
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4"),
+            original_name="a.pdf",
+            doc_type=kind,
+        )
+    case = to_notice_ended(personas, submit(personas, household, program="veterans"))
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
+    benefit = Benefit.objects.get(application=case)
+    assert benefit.amount == Decimal("850.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.member_record_death(
+            actor=clerk, member=household.members.get(), date_of_death=date(2025, 6, 3)
+        )
+    grant = Recheck.objects.get(household=household, program="veterans_funeral")
+    assert grant.new_amount == Decimal("5100.00") and "丧葬补助" in grant.reason
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
