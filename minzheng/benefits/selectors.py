@@ -123,6 +123,23 @@ def monitoring(*, user: Any, today: date | None = None, horizon_days: int = 60) 
                     day,
                 )
             )
+    from minzheng.cases.models import Notice
+
+    for notice in (
+        Notice.objects.visible_to(user)
+        .filter(kind=Notice.Kind.TERMINATION, state=Notice.State.OPEN)
+        .select_related("application__household__head")
+    ):
+        items.append(
+            Attention(
+                "termination",
+                notice.application.household_id,
+                _name(notice.application.household),
+                _("终止特困供养公示至 %(d)s：期满无异议后停止供养(TK-10)") % {"d": notice.ends_on},
+                reverse("benefits:termination", kwargs={"pk": notice.pk}),
+                notice.ends_on,
+            )
+        )
     near = (
         Application.objects.visible_to(user)
         .filter(program="dibao", status__in=[Status.REFUSED, Status.APPROVED, Status.REVIEWED])

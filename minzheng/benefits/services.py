@@ -20,11 +20,12 @@ from minzheng.assessment.live import household_snapshot_values, household_snapsh
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
-from minzheng.cases.models import Benefit
+from minzheng.cases.models import Benefit, Notice
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import covers, scope_code_for
-from minzheng.policy.resolve import PolicySet
+from minzheng.policy.models import PolicyVersion
+from minzheng.policy.resolve import PolicySet, resolve
 from minzheng.policy.selectors import policy_for, policy_memo
 from minzheng.registry.models import Household, Member
 from minzheng.rules import serialize
@@ -388,9 +389,10 @@ def recheck_apply(
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
             if taper:
                 _taper(benefit, start=start, reason=reason.strip(), actor=actor)
+            elif benefit.program == "tekun" and locked.trigger != Recheck.Trigger.DEATH:
+                termination_publish(actor=actor, benefit=benefit, reason=reason.strip())
             else:
                 _change(benefit, kind=ChangeKind.STOPPED, month=start, reason=reason.strip(), actor=actor)
-                _suggest_after_exit(benefit, start)
         elif locked.new_amount is not None:
             _change(
                 benefit,
@@ -462,6 +464,76 @@ def taper_months_left(benefit: Benefit, month: date) -> int:
     return BenefitChange.objects.filter(
         benefit=benefit, kind=ChangeKind.TAPER, effective_month__gte=month
     ).count()
+
+
+def termination_publish(
+    *, actor: Any, benefit: Benefit, reason: str, today: date | None = None
+) -> Notice | None:
+    """TK-10: a 特困 termination is published for 7 days before support stops (a minor's is not published: it stops
+    from next month at once). Returns the notice, or None for a minor."""
+    today = today or timezone.localdate()
+    person = benefit.member
+    adult_born_before = today.replace(year=today.year - 18)
+    if person is None or person.birth_date > adult_born_before:
+        _change(benefit, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason, actor=actor)
+        _suggest_after_exit(benefit, next_month(today))
+        return None
+    policy = policy_for(benefit.region_id, today)
+    phone = policy.get("procedure").complaint_phone
+    if not phone:
+        raise ValidationFailed(_("请先在政策参数中设置乡镇监督举报电话(公示须载明)"))
+    days = policy.get("dibao").publicity_days
+    round_ = Notice.objects.filter(application_id=benefit.application_id).count() + 1
+    notice = Notice.objects.create(
+        application_id=benefit.application_id,
+        region_id=benefit.region_id,
+        kind=Notice.Kind.TERMINATION,
+        benefit=benefit,
+        termination_reason=reason,
+        round=round_,
+        starts_on=today,
+        ends_on=today + timedelta(days=days - 1),
+        public_name=person.name,
+        public_members=1,
+        public_amount=None,
+        complaint_phone=phone,
+        published_by=actor,
+    )
+    audit_record(
+        event_code=BENEFIT_CHANGED,
+        actor=actor,
+        region_code=benefit.region_id,
+        target=benefit,
+        target_repr=f"{benefit.pk} {benefit.program}",
+        new={"termination_notice": notice.pk, "ends_on": notice.ends_on.isoformat(), "reason": reason},
+    )
+    return notice
+
+
+def termination_close(*, actor: Any, notice: Any, today: date | None = None) -> Benefit:
+    """TK-10: the termination notice ended without objection: support stops from the next month."""
+    _require(actor, Capability.DECIDE_CASES, notice.region_id)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        if locked.kind != Notice.Kind.TERMINATION or locked.benefit_id is None:
+            raise ConflictError(_("这不是终止供养公示"))
+        if locked.state != Notice.State.OPEN:
+            raise ConflictError(_("该公示有异议或已办结，不能据此终止"))
+        if today <= locked.ends_on:
+            raise ConflictError(_("公示至 %(d)s 期满，期满后才能终止") % {"d": locked.ends_on.isoformat()})
+        locked.state = Notice.State.ENDED
+        locked.save(update_fields=["state"])
+        benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
+        _change(
+            benefit,
+            kind=ChangeKind.STOPPED,
+            month=next_month(today),
+            reason=_("终止供养公示期满无异议：%(reason)s") % {"reason": locked.termination_reason},
+            actor=actor,
+        )
+        _suggest_after_exit(benefit, next_month(today))
+    return benefit
 
 
 def _suggest_after_exit(benefit: Benefit, month: date) -> None:
@@ -705,14 +777,15 @@ def _months_later(month: date, n: int) -> date:
     return date(month.year + index // 12, index % 12 + 1, 1)
 
 
-def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 30) -> dict[str, int]:
+def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) -> dict[str, int]:
     """What the calendar changes for ``month`` (run once a month, e.g. by `minzheng benefits scan`):
 
     * 高龄津贴 band changes take effect on their own (GL-04: from the month after the birthday, or the same month by
       policy) and are listed as the month's adjustments — a rule with no judgement in it;
     * every other live benefit is recomputed for the month; where age changed the decision (特困 minors turning 18
       and out of school, TK-02; members reaching 16/18/60 whose work capacity counts) a recheck opens;
-    * reviews falling due within ``review_ahead_days`` open a review recheck (DB-43, TK-11, YF-10).
+    * reviews falling due within the policy's ``procedure.review_notice_days`` (or ``review_ahead_days`` if longer)
+      open a review recheck (DB-43, TK-11, YF-10).
     """
     month = month.replace(day=1)
     benefits = list(
@@ -765,10 +838,22 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 30)
                     new_decision=snapshot,
                 )
                 rechecks += 1
-        horizon = month + timedelta(days=review_ahead_days)
-        for benefit in Benefit.objects.filter(state__in=LIVE, review_due__lte=horizon).select_related(
-            "household"
-        ):
+        key = "procedure.review_notice_days"
+        longest = max(
+            [
+                review_ahead_days,
+                resolve([]).values[key],
+                *(int(v[key]) for v in PolicyVersion.objects.values_list("values", flat=True) if key in v),
+            ]
+        )
+        for benefit in Benefit.objects.filter(
+            state__in=LIVE, review_due__lte=month + timedelta(days=longest)
+        ).select_related("household"):
+            ahead = max(
+                review_ahead_days, policies(benefit.region_id, month).get("procedure").review_notice_days
+            )
+            if benefit.review_due is None or benefit.review_due > month + timedelta(days=ahead):
+                continue
             if Recheck.objects.filter(benefit=benefit, state=Recheck.State.OPEN).exists():
                 continue
             Recheck.objects.create(

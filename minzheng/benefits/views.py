@@ -121,3 +121,34 @@ def standard_change(request: HttpRequest) -> HttpResponse:
             "month": month,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.VIEW_CASES)
+def termination(request: HttpRequest, pk: int) -> HttpResponse:
+    """A 特困 termination notice (TK-10): its dates and objections; once it has ended, support stops from next month."""
+    from minzheng.cases.models import Notice
+
+    notice = get_visible_or_404(
+        Notice.objects.select_related("benefit__member", "region").filter(kind=Notice.Kind.TERMINATION),
+        request.user,
+        pk=pk,
+    )
+    error = ""
+    if request.method == "POST":
+        try:
+            services.termination_close(actor=request.user, notice=notice)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            error = str(exc.message)
+        else:
+            return redirect(
+                "registry:household_detail", pk=notice.benefit.household_id if notice.benefit else 0
+            )
+    return render(
+        request,
+        "benefits/termination.html",
+        {"notice": notice, "error": error, "today": timezone.localdate()},
+        status=400 if error else 200,
+    )

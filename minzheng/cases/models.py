@@ -227,8 +227,18 @@ class Notice(RegionScopedModel):
         OBJECTED = "objected", _("有异议，已中止")
         ENDED = "ended", _("公示期满")
 
+    class Kind(models.TextChoices):
+        REVIEW = "review", _("初审结果公示")
+        TERMINATION = "termination", _("终止供养公示")
+
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notices")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("公示类型"), max_length=12, choices=Kind.choices, default=Kind.REVIEW)
+    #: TK-10: a 特困 termination is published before support stops; the benefit and the written reasons
+    benefit = models.ForeignKey(
+        "cases.Benefit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    termination_reason = models.TextField(_("终止理由"), blank=True)
     round = models.PositiveSmallIntegerField(_("公示轮次"), default=1)
     starts_on = models.DateField(_("公示开始"))
     ends_on = models.DateField(_("公示截止"))

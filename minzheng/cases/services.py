@@ -792,6 +792,8 @@ def objection_submit(
         locked = Notice.objects.select_for_update().get(pk=notice.pk)
         if locked.state != Notice.State.OPEN or not (locked.starts_on <= today <= locked.ends_on):
             raise ConflictError(_("该公示已结束或已中止，不能再提出异议；如有问题请拨打监督电话"))
+        if locked.kind == Notice.Kind.TERMINATION:
+            return _termination_objection(locked, name, contact, text, ip_address, actor, today)
         case = _locked(locked.application, "object")
         objection = Objection.objects.create(
             notice=locked,
@@ -812,6 +814,43 @@ def objection_submit(
             new={"notice": locked.pk, "objection": objection.pk},
             fields=["complained"],
         )
+    return objection
+
+
+def _termination_objection(
+    notice: Notice, name: str, contact: str, text: str, ip_address: str | None, actor: Any, today: date
+) -> Objection:
+    """TK-10: an objection to a termination stops the clock on it; the township investigates within 15 working days
+    and decides again (a recheck on the benefit carries it to the clerk)."""
+    from minzheng.benefits.models import Recheck
+
+    objection = Objection.objects.create(
+        notice=notice, name=name.strip(), contact=contact.strip(), text=text.strip(), ip_address=ip_address
+    )
+    notice.state = Notice.State.OBJECTED
+    notice.save(update_fields=["state"])
+    benefit = notice.benefit
+    if benefit is not None:
+        Recheck.objects.create(
+            household_id=benefit.household_id,
+            benefit=benefit,
+            region_id=benefit.region_id,
+            program=benefit.program,
+            trigger=Recheck.Trigger.HOUSEHOLD,
+            reason=_("终止供养公示期间有异议：15 个工作日内调查核实后重新决定(TK-10)。异议：%(text)s")
+            % {"text": text.strip()[:200]},
+            old_amount=benefit.amount,
+            new_eligible=False,
+            effective_month=today.replace(day=1),
+        )
+    audit_record(
+        event_code=events.OBJECTED,
+        actor=actor,
+        region_code=notice.region_id,
+        target=notice,
+        target_repr=f"{notice.pk} {notice.get_kind_display()}",
+        new={"notice": notice.pk, "objection": objection.pk, "kind": notice.kind},
+    )
     return objection
 
 

@@ -91,10 +91,20 @@ def public_poster(request: HttpRequest, pk: int) -> HttpResponse:
     village = notice.region
     township = village.parent.name if village.parent else ""
     poster = NoticePoster(
-        title=_("%(program)s初审结果公示") % {"program": notice.application.program_label},
+        title=(
+            _("%(program)s终止公示")
+            if notice.kind == Notice.Kind.TERMINATION
+            else _("%(program)s初审结果公示")
+        )
+        % {"program": notice.application.program_label},
         issuer=_("%(name)s人民政府") % {"name": township},
         village=f"{township}{village.name}",
         intro=_(
+            "经调查核实，下列特困人员已不再符合救助供养条件，拟终止救助供养，现予公示。"
+            "公示期内，任何单位和个人如有异议，可向乡镇人民政府(街道办事处)反映，或扫描二维码在网上提出。"
+        )
+        if notice.kind == Notice.Kind.TERMINATION
+        else _(
             "经本人申请、入户调查、家庭经济状况核对和乡镇初审，下列申请拟予以保障，现予公示。"
             "公示期内，任何单位和个人如有异议，可向乡镇人民政府(街道办事处)反映，或扫描二维码在网上提出。"
         ),

@@ -28,3 +28,4 @@ class Policy:
         15, gettext_lazy("公示有异议：重新调查、初审时限(工作日)"), rules=("DB-26", "TK-09")
     )
     objections_per_hour_per_ip: int = param(5, gettext_lazy("同一网络地址每小时最多提交异议数"))
+    review_notice_days: int = param(30, gettext_lazy("定期复核提前提醒天数"), rules=("DB-43",))

@@ -3,7 +3,7 @@ the right amount for the right month with its reason — and nothing changing si
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -267,7 +267,7 @@ def test_fraud_stops_the_benefit_and_computes_what_to_recover_and_the_fine_range
     assert services.amount_for_month(benefit, date(2025, 9, 1)) == 0
 
 
-def test_a_tekun_exit_suggests_dibao(personas: dict[str, Any]) -> None:
+def _tekun_benefit(personas: dict[str, Any]) -> Benefit:
     from minzheng.cases.tests.test_services import _elder_alone
 
     household = _elder_alone(personas)
@@ -275,9 +275,12 @@ def test_a_tekun_exit_suggests_dibao(personas: dict[str, Any]) -> None:
         personas, submit(personas, household, program="tekun", request_data={"support_form": "home"})
     )
     cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=DECIDED)
-    benefit = Benefit.objects.get(application=case)
-    recheck = Recheck.objects.create(
-        household=household,
+    return Benefit.objects.get(application=case)
+
+
+def _termination_recheck(benefit: Benefit) -> Recheck:
+    return Recheck.objects.create(
+        household=benefit.household,
         benefit=benefit,
         region_id=benefit.region_id,
         program="tekun",
@@ -286,10 +289,55 @@ def test_a_tekun_exit_suggests_dibao(personas: dict[str, Any]) -> None:
         new_eligible=False,
         effective_month=date(2025, 6, 1),
     )
-    services.recheck_apply(actor=personas["county_approver"], recheck=recheck, reason="女儿回乡赡养")
+
+
+def test_a_tekun_termination_is_published_for_seven_days_then_stops_and_points_to_dibao(
+    personas: dict[str, Any],
+) -> None:
+    from minzheng.cases.models import Notice
+
+    benefit = _tekun_benefit(personas)
+    services.recheck_apply(
+        actor=personas["county_approver"], recheck=_termination_recheck(benefit), reason="女儿回乡赡养"
+    )
+    notice = Notice.objects.get(benefit=benefit, kind=Notice.Kind.TERMINATION)
+    benefit.refresh_from_db()
+    assert (
+        benefit.state == Benefit.State.ACTIVE
+    )  # support continues while the termination is published (TK-10)
+    with pytest.raises(Exception, match="期满后才能终止"):
+        services.termination_close(actor=personas["county_approver"], notice=notice, today=notice.ends_on)
+    services.termination_close(
+        actor=personas["county_approver"], notice=notice, today=notice.ends_on + timedelta(days=1)
+    )
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
     assert Recheck.objects.filter(
-        household=household, program="dibao", trigger=Recheck.Trigger.SUGGESTION
+        household=benefit.household, program="dibao", trigger=Recheck.Trigger.SUGGESTION
     ).exists()
+
+
+def test_an_objection_to_a_termination_sends_it_back_for_investigation(personas: dict[str, Any]) -> None:
+    from datetime import UTC, datetime
+
+    from minzheng.cases import services as case_services
+    from minzheng.cases.models import Notice
+
+    benefit = _tekun_benefit(personas)
+    notice = services.termination_publish(
+        actor=personas["county_approver"], benefit=benefit, reason="有赡养人", today=date(2025, 6, 2)
+    )
+    assert notice is not None
+    case_services.objection_submit(
+        notice=notice, contact="邻居", text="女儿常年在外并不赡养", now=datetime(2025, 6, 3, 2, tzinfo=UTC)
+    )
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.OBJECTED
+    assert Recheck.objects.filter(
+        benefit=benefit, state=Recheck.State.OPEN, reason__contains="TK-10"
+    ).exists()
+    with pytest.raises(Exception, match="有异议"):
+        services.termination_close(actor=personas["county_approver"], notice=notice, today=date(2025, 6, 20))
 
 
 @pytest.mark.parametrize(("schooling", "keeps"), [("high_school", True), ("", False)])
@@ -364,3 +412,17 @@ def test_a_combat_veterans_death_offers_the_funeral_grant(
     assert grant.new_amount == Decimal("5100.00") and "丧葬补助" in grant.reason
     benefit.refresh_from_db()
     assert benefit.state == Benefit.State.STOPPED
+
+
+def test_reviews_appear_as_far_ahead_as_the_policy_says(personas: dict[str, Any]) -> None:
+    benefit = _dibao(personas)  # review due 2025-09-30
+    assert services.monthly_scan(month=date(2025, 8, 1))["reviews"] == 0  # 30 days ahead by default
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={"procedure.complaint_phone": "0830-8888888", "procedure.review_notice_days": 61},
+        note="提前两个月提醒复核",
+    )
+    assert services.monthly_scan(month=date(2025, 8, 1))["reviews"] == 1
+    assert Recheck.objects.get(benefit=benefit).trigger == Recheck.Trigger.REVIEW
