@@ -84,6 +84,13 @@ class Recheck(RegionScopedModel):
     new_eligible = models.BooleanField(null=True)
     new_decision = models.JSONField(null=True, blank=True)
     effective_month = models.DateField(_("拟自何月起"))
+    #: a periodic review is a short re-run of the procedure: its home visit and financial check (DB-43)
+    visit = models.ForeignKey(
+        "cases.Investigation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    financial_check = models.ForeignKey(
+        "cases.FinancialCheck", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(
         _("状态"), max_length=10, choices=State.choices, default=State.OPEN, db_index=True
     )

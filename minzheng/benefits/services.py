@@ -370,6 +370,82 @@ def _suggest_funeral_grant(benefit: Benefit, household: Household, died: date) -
     )
 
 
+def review_visit_record(
+    *,
+    actor: Any,
+    recheck: Recheck,
+    visit: Any,
+    result: str,
+    summary: str,
+    today: date | None = None,
+) -> Recheck:
+    """定期复核 (DB-43): the home visit and the financial check of a review, then the rules engine on the live data —
+    the recheck then shows the old decision beside the new one, to continue, adjust from next month, or stop."""
+    from minzheng.cases import services as procedure
+    from minzheng.cases.models import FinancialCheck
+
+    _require(actor, Capability.PROCESS_CASES, recheck.region_id)
+    if recheck.trigger != Recheck.Trigger.REVIEW or recheck.benefit_id is None:
+        raise ConflictError(_("这不是定期复核"))
+    if result not in FinancialCheck.Result.values:
+        raise ValidationFailed(_("请选择核对结果"), fields={"result": [_("无效")]})
+    if not summary.strip():
+        raise ValidationFailed(_("请填写核对情况"), fields={"summary": [_("必须填写")]})
+    today = today or timezone.localdate()
+    month = next_month(today)
+    with transaction.atomic():
+        locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
+        if locked.state != Recheck.State.OPEN or locked.benefit_id is None:
+            raise ConflictError(_("该提示已处理"))
+        benefit = Benefit.objects.select_related("application", "member", "household").get(
+            pk=locked.benefit_id
+        )
+        case = benefit.application
+        procedure.check_visit(case, visit, policy_for(benefit.region_id, today), county=False)
+        record = procedure.save_visit(case, actor, visit, county=False)
+        check = FinancialCheck.objects.create(
+            application=case, checked_on=today, result=result, summary=summary.strip(), recorded_by=actor
+        )
+        snapshot = household_snapshots([benefit.household], month)[benefit.household_id]
+        decision, decision_snapshot = _decide(benefit, snapshot, policy_for(benefit.region_id, month), month)
+        locked.visit, locked.financial_check = record, check
+        locked.new_amount, locked.new_eligible, locked.new_decision = (
+            decision.amount,
+            decision.eligible,
+            decision_snapshot,
+        )
+        locked.effective_month = month
+        locked.reason = (
+            _("定期复核：入户调查和核对已完成，重新测算 %(old)s 元 → %(new)s 元")
+            % {"old": f"{benefit.amount:.2f}", "new": f"{decision.amount:.2f}"}
+            if decision.eligible
+            else _("定期复核：入户调查和核对已完成，已不符合条件")
+        )
+        locked.save()
+        audit_record(
+            event_code=RECHECK_OPENED,
+            actor=actor,
+            region_code=locked.region_id,
+            target=locked,
+            target_repr=str(locked),
+            new={
+                "review_visit": record.pk,
+                "check": check.pk,
+                "eligible": decision.eligible,
+                "amount": str(decision.amount),
+            },
+        )
+    return locked
+
+
+def _next_review(benefit: Benefit) -> None:
+    """DB-43: the next review one interval after this one (the decision's review months)."""
+    months = int((benefit.decision or {}).get("review_months") or 12)
+    base = (benefit.review_due or timezone.localdate()).replace(day=1)
+    benefit.review_due = _months_later(base, months + 1) - timedelta(days=1)
+    benefit.save(update_fields=["review_due"])
+
+
 def recheck_apply(
     *, actor: Any, recheck: Recheck, reason: str = "", month: date | None = None, taper: bool = False
 ) -> Recheck:
@@ -382,8 +458,12 @@ def recheck_apply(
             raise ConflictError(_("该提示已处理"))
         if locked.benefit_id is None:
             raise ConflictError(_("这是办理建议，请按建议提出新的申请"))
+        if locked.trigger == Recheck.Trigger.REVIEW and locked.visit_id is None:
+            raise ConflictError(_("定期复核须先完成入户调查和核对"))
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
         start = month or locked.effective_month
+        if locked.trigger == Recheck.Trigger.REVIEW and locked.new_eligible is not False:
+            _next_review(benefit)
         if locked.new_eligible is False:
             if not reason.strip():
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
@@ -610,15 +690,14 @@ def recheck_dismiss(*, actor: Any, recheck: Recheck, reason: str) -> Recheck:
         locked = Recheck.objects.select_for_update().get(pk=recheck.pk)
         if locked.state != Recheck.State.OPEN:
             raise ConflictError(_("该提示已处理"))
+        if locked.trigger == Recheck.Trigger.REVIEW and locked.visit_id is None:
+            raise ConflictError(_("定期复核须先完成入户调查和核对"))
         locked.state, locked.resolved_by, locked.resolution = Recheck.State.DISMISSED, actor, reason.strip()
         locked.save(update_fields=["state", "resolved_by", "resolution"])
         if locked.trigger == Recheck.Trigger.REVIEW and locked.benefit_id is not None:
             # DB-43: circumstances unchanged, the amount stays; the next review is one interval later
             benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
-            months = int((benefit.decision or {}).get("review_months") or 12)
-            base = (benefit.review_due or timezone.localdate()).replace(day=1)
-            benefit.review_due = _months_later(base, months + 1) - timedelta(days=1)
-            benefit.save(update_fields=["review_due"])
+            _next_review(benefit)
             BenefitChange.objects.create(
                 benefit=benefit,
                 region_id=benefit.region_id,

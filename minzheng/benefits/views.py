@@ -36,7 +36,53 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     error = ""
-    if request.method == "POST":
+    review_form = None
+    needs_visit = (
+        recheck.trigger == Recheck.Trigger.REVIEW and recheck.visit_id is None and recheck.benefit_id
+    )
+    if needs_visit and recheck.benefit is not None:
+        from minzheng.benefits.forms import ReviewVisitForm
+        from minzheng.cases.selectors import visit_staff
+
+        case = recheck.benefit.application
+        review_form = ReviewVisitForm(
+            request.POST if request.POST.get("action") == "visit" else None,
+            staff=visit_staff(case),
+            documents=list(case.household.documents.all()),
+            prefix="review",
+            initial={"visited_on": timezone.localdate()},
+        )
+    if request.method == "POST" and request.POST.get("action") == "visit" and review_form is not None:
+        if review_form.is_valid():
+            from minzheng.accounts.models import User
+            from minzheng.cases.services import VisitData
+
+            data = review_form.cleaned_data
+            try:
+                services.review_visit_record(
+                    actor=request.user,
+                    recheck=recheck,
+                    visit=VisitData(
+                        visited_on=data["visited_on"],
+                        staff=list(User.objects.filter(pk__in=data["staff"])),
+                        methods=data["methods"],
+                        members_present=data["members_present"],
+                        member_signed=data["member_signed"],
+                        findings=data["findings"],
+                        remote=data["remote"],
+                    ),
+                    result=data["result"],
+                    summary=data["summary"],
+                )
+            except DomainError as exc:
+                if exc.status == 403:
+                    raise
+                error = str(exc.message)
+            else:
+                return redirect("benefits:recheck", pk=recheck.pk)
+        else:
+            error = _("请按提示填写入户调查和核对情况")
+    elif request.method == "POST":
         reason = request.POST.get("reason", "")
         try:
             if request.POST.get("action") == "apply":
@@ -57,7 +103,7 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "benefits/recheck.html",
-        {"recheck": recheck, "error": error, "program": PROGRAMS.get(recheck.program)},
+        {"recheck": recheck, "error": error, "program": PROGRAMS.get(recheck.program), "form": review_form},
         status=400 if error else 200,
     )
 

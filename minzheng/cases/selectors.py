@@ -166,3 +166,16 @@ def public_roll(village: Region) -> list[dict[str, Any]]:
             }
         )
     return roll
+
+
+def visit_staff(case: Application) -> list[Any]:
+    """Who may be named as a home visitor for a case: the township's and the village's active staff."""
+    from minzheng.accounts.models import User
+
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD, Role.VILLAGE_OFFICER]
+        )
+        .filter(region_id__in=[case.region_id, case.region_id[:9]])
+        .order_by("role", "username")
+    )

@@ -367,7 +367,7 @@ class VisitData:
     document: Document | None = None
 
 
-def _check_visit(case: Application, data: VisitData, policy: PolicySet, *, county: bool) -> None:
+def check_visit(case: Application, data: VisitData, policy: PolicySet, *, county: bool) -> None:
     staff = {u.pk: u for u in data.staff}
     if len(staff) < 2:
         raise ValidationFailed(_("入户调查须至少 2 名工作人员(不同的人)"), fields={"staff": [_("至少 2 人")]})
@@ -399,7 +399,7 @@ def _own_document(case: Application, document: Document | None) -> None:
         raise ValidationFailed(_("所选材料不属于该户档案"), fields={"document": [_("无效")]})
 
 
-def _save_visit(case: Application, actor: Any, data: VisitData, *, county: bool) -> Investigation:
+def save_visit(case: Application, actor: Any, data: VisitData, *, county: bool) -> Investigation:
     _own_document(case, data.document)
     visit = Investigation.objects.create(
         application=case,
@@ -422,10 +422,10 @@ def investigation_record(
 ) -> Investigation:
     """入户调查 (DB-20, DB-22) by the township: two distinct staff, members' signature, methods used."""
     _require(actor, Capability.PROCESS_CASES, application.region_id)
-    _check_visit(application, data, case_policy(application), county=False)
+    check_visit(application, data, case_policy(application), county=False)
     with transaction.atomic():
         case = _locked(application, "investigate")
-        visit = _save_visit(case, actor, data, county=False)
+        visit = save_visit(case, actor, data, county=False)
         _move(
             actor,
             case,
@@ -444,10 +444,10 @@ def county_visit_record(
     _require(actor, Capability.DECIDE_CASES, application.region_id)
     if actor.role != Role.COUNTY_APPROVER:
         raise PermissionDeniedError(_("县级入户核查须由县级审批人员进行"))
-    _check_visit(application, data, case_policy(application), county=True)
+    check_visit(application, data, case_policy(application), county=True)
     with transaction.atomic():
         case = _locked(application, "county_visit")
-        visit = _save_visit(case, actor, data, county=True)
+        visit = save_visit(case, actor, data, county=True)
         _move(actor, case, "county_visit", events.COUNTY_VISITED, today=_today(today))
     return visit
 

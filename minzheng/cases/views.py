@@ -98,14 +98,7 @@ def _form_error(form: forms.Form, exc: DomainError) -> None:
 
 
 def _staff_for(case: Application) -> list[User]:
-    township = case.region_id[:9]
-    return list(
-        User.objects.filter(
-            is_active=True, role__in=[Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD, Role.VILLAGE_OFFICER]
-        )
-        .filter(region_id__in=[case.region_id, township])
-        .order_by("role", "username")
-    )
+    return selectors.visit_staff(case)
 
 
 def _county_staff(case: Application) -> list[User]:

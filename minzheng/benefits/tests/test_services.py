@@ -61,6 +61,26 @@ def _elder(personas: dict[str, Any], born: date) -> Benefit:
     return Benefit.objects.get(application=case)
 
 
+def _review_visit(personas: dict[str, Any], recheck: Recheck) -> None:
+    from minzheng.cases.services import VisitData
+
+    services.review_visit_record(
+        actor=personas["township_a_clerk"],
+        recheck=recheck,
+        visit=VisitData(
+            visited_on=date(2025, 9, 10),
+            staff=[personas["township_a_clerk"], personas["village_a1_officer"]],
+            methods=["home_visit"],
+            members_present="户主",
+            member_signed=True,
+            findings="情况无变化",
+        ),
+        result="consistent",
+        summary="与上次一致",
+        today=date(2025, 9, 10),
+    )
+
+
 def test_approval_starts_the_history_and_the_month_amount_comes_from_it(personas: dict[str, Any]) -> None:
     benefit = _dibao(personas)
     change = BenefitChange.objects.get(benefit=benefit)
@@ -184,6 +204,11 @@ def test_a_review_falls_due_and_unchanged_circumstances_keep_the_amount(personas
     result = services.monthly_scan(month=date(2025, 9, 1))
     assert result["reviews"] == 1
     recheck = Recheck.objects.get(benefit=benefit, trigger=Recheck.Trigger.REVIEW)
+    with pytest.raises(Exception, match="入户调查和核对"):
+        services.recheck_dismiss(actor=personas["township_a_clerk"], recheck=recheck, reason="情况无变化")
+    _review_visit(personas, recheck)
+    recheck.refresh_from_db()
+    assert recheck.visit is not None and recheck.new_amount == Decimal("840")  # recomputed on the live data
     services.recheck_dismiss(
         actor=personas["township_a_clerk"], recheck=recheck, reason="入户复核，情况无变化"
     )

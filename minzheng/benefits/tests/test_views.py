@@ -37,6 +37,22 @@ def test_keeping_a_benefit_needs_a_reason_and_a_village_officer_cannot_stop_one(
     recheck = Recheck.objects.get(benefit=benefit)
     url = reverse("benefits:recheck", kwargs={"pk": recheck.pk})
     clerk = client_for("township_a_clerk")
+    assert "定期复核：入户调查和家庭经济状况核对" in clerk.get(url).content.decode()
+    response = clerk.post(
+        url,
+        {
+            "action": "visit",
+            "review-visited_on": "2025-09-10",
+            "review-staff": [personas["township_a_clerk"].pk, personas["village_a1_officer"].pk],
+            "review-methods": ["home_visit"],
+            "review-members_present": "户主",
+            "review-member_signed": "on",
+            "review-findings": "无变化",
+            "review-result": "consistent",
+            "review-summary": "一致",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
     assert "重新测算" in clerk.get(url).content.decode()
     response = clerk.post(url, {"action": "dismiss", "reason": ""})
     assert response.status_code == 400 and "理由" in response.content.decode()
