@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -58,6 +59,14 @@ def policy_from(data: Any, on: date, *, region_layers: Any = None) -> PolicySet:
     if unknown:
         raise _fail(f"policy.{unknown[0]}", _("没有这个字段"))
     layers: list[Layer] = []
+    if "region" in data and data["region"] not in (None, ""):
+        if not isinstance(data["region"], str):
+            raise _fail("policy.region", _("应为地区代码(文字)"))
+        if region_layers is None:
+            from minzheng.regions.models import Region
+
+            if not Region.objects.filter(code=data["region"]).exists():
+                raise _fail("policy.region", _("没有这个地区：%(code)s") % {"code": data["region"]})
     if data.get("region"):
         if region_layers is None:
             from minzheng.policy.selectors import policy_layers
@@ -123,6 +132,15 @@ def case_from_json(data: Any, *, region_layers: Any = None) -> Case:
         raise _fail("household.members", _("至少要有一名家庭成员"))
     household_data["members"] = [_member_data(m, i, on) for i, m in enumerate(members)]
     household = serialize.build(HouseholdSnapshot, household_data, path="household")
+    for index, person in enumerate(household.members):
+        if person.birth_date > on:
+            raise _fail(f"household.members[{index}].birth_date", _("出生日期晚于测算日期"))
+    for index, item in enumerate(household.incomes):
+        if item.monthly_amount < 0 or item.monthly_amount >= Decimal("1000000000000"):
+            raise _fail(
+                f"household.incomes[{index}].monthly_amount",
+                _("月均金额应在 0 到 999,999,999,999.99 元之间；支出请按 DB-14 在转移净收入中扣减后填写"),
+            )
     request = serialize.build(program.request, data.get("request") or {}, path="request")
     policy = policy_from(data.get("policy"), on, region_layers=region_layers)
     return Case(program=program, on=on, policy=policy, household=household, request=request)

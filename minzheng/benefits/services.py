@@ -14,19 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minzheng.accounts.roles import Capability
+from minzheng.accounts.roles import Capability, Role
 from minzheng.assessment.cases import Case, decide, decision_json
 from minzheng.assessment.live import household_snapshot_values, household_snapshots
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.cases.models import Benefit, Notice
-from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.policy.models import PolicyVersion
 from minzheng.policy.resolve import PolicySet, resolve
 from minzheng.policy.selectors import policy_for, policy_memo
+from minzheng.registry.idnumber import age_on
 from minzheng.registry.models import Household, Member
 from minzheng.rules import serialize
 from minzheng.rules.common import fraction_text, times
@@ -49,6 +50,11 @@ def next_month(day: date) -> date:
 def _require(actor: Any, capability: str, region_code: str) -> None:
     if not actor.can(capability) or not covers(scope_code_for(actor), region_code):
         raise PermissionDeniedError(_("您无权办理该待遇。"))
+    # DB-03 / DB-46: the county decides increases, reductions and stops unless the policy delegates it
+    if capability == Capability.DECIDE_CASES and actor.role == Role.TOWNSHIP_HEAD:
+        level = policy_for(region_code, timezone.localdate()).get("dibao").confirmation_level
+        if level != "township_delegated":
+            raise PermissionDeniedError(_("审核确认权限在县级民政部门(当地未下放乡镇)"))
 
 
 def benefit_started(benefit: Benefit, actor: Any) -> BenefitChange:
@@ -75,9 +81,15 @@ def _change(
     new_amount: Decimal | None = None,
     decision: dict[str, Any] | None = None,
 ) -> BenefitChange:
-    """Record one change and apply it to the benefit row (locked by the caller's transaction)."""
+    """Record one change and apply it to the benefit row (locked by the caller's transaction). A stop cancels every
+    change dated after it (a taper month, a standard change): nothing can resume a stopped payment by accident."""
     old = benefit.amount
     if kind == ChangeKind.STOPPED:
+        later = BenefitChange.objects.filter(benefit=benefit, effective_month__gte=month)
+        cancelled = [f"{c.effective_month:%Y-%m} {c.kind} {c.new_amount}" for c in later]
+        if cancelled:
+            later.delete()
+            reason = f"{reason}({_('撤销其后已排定的变动')}：{'；'.join(cancelled)})"
         benefit.state = Benefit.State.STOPPED
     elif kind in {ChangeKind.ADJUSTED, ChangeKind.RESUMED} and new_amount is not None:
         benefit.amount = new_amount
@@ -202,12 +214,17 @@ def _open_recheck(
     new_decision: dict[str, Any] | None = None,
 ) -> Recheck:
     """One open recheck per benefit (or per household suggestion and program): a newer event refreshes it."""
-    existing = Recheck.objects.filter(
-        household=household,
-        benefit=benefit,
-        program=program or (benefit.program if benefit else ""),
-        state=Recheck.State.OPEN,
-    ).first()
+    existing = (
+        Recheck.objects.select_for_update()
+        .filter(
+            household=household,
+            benefit=benefit,
+            program=program or (benefit.program if benefit else ""),
+            trigger=trigger,
+            state=Recheck.State.OPEN,
+        )
+        .first()
+    )
     values = {
         "trigger": trigger,
         "reason": reason,
@@ -269,7 +286,20 @@ def household_events(
             member = benefit.member
             if member is not None and member.date_of_death is not None:
                 if benefit.program == "veterans":
-                    _suggest_funeral_grant(benefit, households[benefit.household_id], member.date_of_death)
+                    try:
+                        with transaction.atomic():
+                            _suggest_funeral_grant(
+                                benefit, households[benefit.household_id], member.date_of_death
+                            )
+                    except DomainError as exc:
+                        _open_recheck(
+                            None,
+                            households[benefit.household_id],
+                            trigger=Recheck.Trigger.SUGGESTION,
+                            reason=_("优抚对象死亡：丧葬补助须补充资料后计算(%(m)s)") % {"m": exc.message},
+                            month=next_month(member.date_of_death),
+                            program="veterans_funeral",
+                        )
                     opened += 1
                 _change(
                     benefit,
@@ -447,7 +477,13 @@ def _next_review(benefit: Benefit) -> None:
 
 
 def recheck_apply(
-    *, actor: Any, recheck: Recheck, reason: str = "", month: date | None = None, taper: bool = False
+    *,
+    actor: Any,
+    recheck: Recheck,
+    reason: str = "",
+    month: date | None = None,
+    taper: bool = False,
+    today: date | None = None,
 ) -> Recheck:
     """Take the proposed decision from its month: a new amount, or a stop with written reasons (DB-46) — or, when
     work income lifted the household above the line, a gradual exit (渐退, DB-48) on the policy's schedule."""
@@ -461,9 +497,9 @@ def recheck_apply(
         if locked.trigger == Recheck.Trigger.REVIEW and locked.visit_id is None:
             raise ConflictError(_("定期复核须先完成入户调查和核对"))
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
-        start = month or locked.effective_month
-        if locked.trigger == Recheck.Trigger.REVIEW and locked.new_eligible is not False:
-            _next_review(benefit)
+        # never rewrite a month that may already be paid: from next month at the earliest
+        start = max(month or locked.effective_month, next_month(today or timezone.localdate()))
+
         if locked.new_eligible is False:
             if not reason.strip():
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
@@ -485,6 +521,9 @@ def recheck_apply(
             )
         else:
             raise ConflictError(_("没有可执行的新测算结果"))
+        if locked.trigger == Recheck.Trigger.REVIEW and locked.new_eligible is not False:
+            benefit.refresh_from_db()
+            _next_review(benefit)  # from the new decision's review interval
         locked.state, locked.resolved_by, locked.resolution = Recheck.State.APPLIED, actor, reason.strip()
         locked.save(update_fields=["state", "resolved_by", "resolution"])
         audit_record(
@@ -553,8 +592,9 @@ def termination_publish(
     from next month at once). Returns the notice, or None for a minor."""
     today = today or timezone.localdate()
     person = benefit.member
-    adult_born_before = today.replace(year=today.year - 18)
-    if person is None or person.birth_date > adult_born_before:
+    if Notice.objects.filter(benefit=benefit, kind=Notice.Kind.TERMINATION, state=Notice.State.OPEN).exists():
+        raise ConflictError(_("该对象已有一个正在进行的终止供养公示"))
+    if person is None or age_on(person.birth_date, today) < 18:
         _change(benefit, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason, actor=actor)
         _suggest_after_exit(benefit, next_month(today))
         return None
@@ -605,14 +645,17 @@ def termination_close(*, actor: Any, notice: Any, today: date | None = None) -> 
         locked.state = Notice.State.ENDED
         locked.save(update_fields=["state"])
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
+        stop = next_month(
+            locked.ends_on
+        )  # TK-10: from the month after the notice ends, however late it is closed
         _change(
             benefit,
             kind=ChangeKind.STOPPED,
-            month=next_month(today),
+            month=max(stop, next_month(today)),
             reason=_("终止供养公示期满无异议：%(reason)s") % {"reason": locked.termination_reason},
             actor=actor,
         )
-        _suggest_after_exit(benefit, next_month(today))
+        _suggest_after_exit(benefit, stop)
     return benefit
 
 
@@ -683,7 +726,19 @@ def benefit_stop_for_fraud(
 
 def recheck_dismiss(*, actor: Any, recheck: Recheck, reason: str) -> Recheck:
     """Keep the benefit as it is (DB-43: unchanged circumstances keep the amount), with the reason on record."""
-    _require(actor, Capability.PROCESS_CASES, recheck.region_id)
+    keeps_against_decision = recheck.trigger != Recheck.Trigger.REVIEW and (
+        recheck.new_eligible is False
+        or (
+            recheck.new_amount is not None
+            and recheck.old_amount is not None
+            and recheck.new_amount != recheck.old_amount
+        )
+    )
+    _require(
+        actor,
+        Capability.DECIDE_CASES if keeps_against_decision else Capability.PROCESS_CASES,
+        recheck.region_id,
+    )
     if not reason.strip():
         raise ValidationFailed(_("请写明维持不变的理由"), fields={"reason": [_("必须填写")]})
     with transaction.atomic():
@@ -777,10 +832,17 @@ def _preview_rows(program: str, benefits: list[Any], policies: Any, month: date)
             yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, decision, case)
 
 
-def standard_change_apply(*, actor: Any, region_code: str, program: str, month: date) -> dict[str, int]:
+def standard_change_apply(
+    *, actor: Any, region_code: str, program: str, month: date, today: date | None = None
+) -> dict[str, int]:
     """The county approves the preview as one batch: new amounts from ``month`` (never earlier); benefits that would
     no longer qualify get a recheck (a stop needs its own written reasons, DB-46)."""
     _require(actor, Capability.DECIDE_CASES, region_code)
+    if month < next_month(today or timezone.localdate()):
+        raise ValidationFailed(
+            _("标准调整只能自下月起执行；此前的月份如需补发，按补发办理"),
+            fields={"month": [_("不能早于下月")]},
+        )
     rows = standard_change_preview(region_code=region_code, program=program, month=month)
     changed = rechecks = 0
     with transaction.atomic():
@@ -886,9 +948,15 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
                     decision, snapshot = _decide(benefit, snapshots[benefit.household_id], policy, month)
                 except ValidationFailed:
                     continue
-                if decision.eligible and decision.amount == benefit.amount:
+                if benefit.state == Benefit.State.TAPERING:
+                    continue  # its months are already scheduled
+                in_force = amount_for_month(benefit, month)
+                if decision.eligible and decision.amount == in_force:
                     continue
-                if benefit.program == "elderly_allowance" and decision.eligible:
+                band_moved = decision.facts.get("band") != (benefit.decision or {}).get("facts", {}).get(
+                    "band"
+                )
+                if benefit.program == "elderly_allowance" and decision.eligible and band_moved:
                     locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
                     _change(
                         locked,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.core.workdays import CalendarDataMissing, WorkCalendar
@@ -116,7 +117,10 @@ def deadlines(dates: CaseDates, policy: PolicySet, calendar: WorkCalendar) -> li
         add(_("县级审核确认"), dates.notice_ends, dibao.county_confirm_wd, ("DB-28",), dates.decided_on)
     if dates.objected_on is not None:
         add(_("异议复查、重新初审"), dates.objected_on, proc.objection_reinvestigate_wd, ("DB-26",), None)
-    if accepted is not None:
+    if accepted is not None and dates.program not in {
+        "tekun",
+        "temporary",
+    }:  # they have their own limits above
         limit = dibao.total_limit_extended_wd if dates.extended else dibao.total_limit_wd
         extra = 0
         if dibao.exclude_publicity_from_deadline and dates.notice_starts and dates.notice_ends:
@@ -151,4 +155,4 @@ def _due_date(deadline: Deadline) -> date:
     due = deadline.due
     if due is None:  # next_deadline filters these out first
         raise ValueError("a deadline without a date has no order")
-    return due.date() if isinstance(due, datetime) else due
+    return timezone.localdate(due) if isinstance(due, datetime) else due

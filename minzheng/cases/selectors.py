@@ -143,17 +143,24 @@ def public_roll(village: Region) -> list[dict[str, Any]]:
 
     Minors are never named (DB-34): a roll entry whose applicant is under 18 shows only the count.
     """
+    from minzheng.policy.selectors import policy_for
+    from minzheng.registry.idnumber import age_on
+
     today = timezone.localdate()
-    adult_born_before = today.replace(year=today.year - 18)
+    published = policy_for(village.code, today).get("procedure").published_programs
     rows = (
-        Benefit.objects.filter(region=village, state__in=[Benefit.State.ACTIVE, Benefit.State.TAPERING])
-        .select_related("application__applicant")
+        Benefit.objects.filter(
+            region=village, state__in=[Benefit.State.ACTIVE, Benefit.State.TAPERING], program__in=published
+        )
+        .select_related("application__applicant", "member")
         .order_by("program", "pk")
     )
     roll = []
     for benefit in rows:
+        if benefit.member is not None and age_on(benefit.member.birth_date, today) < 18:
+            continue  # TK-09: a minor supported as 特困 is not published at all
         applicant = benefit.application.applicant
-        minor = applicant.birth_date > adult_born_before
+        minor = age_on(applicant.birth_date, today) < 18
         program = PROGRAMS.get(benefit.program)
         roll.append(
             {

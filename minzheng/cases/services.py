@@ -44,6 +44,7 @@ from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.workdays import load_calendar
 from minzheng.policy.resolve import PolicySet
 from minzheng.policy.selectors import policy_for, policy_memo
+from minzheng.registry.idnumber import age_on
 from minzheng.registry.models import Document, DocumentType, Household, Member
 from minzheng.rules import serialize
 from minzheng.rules.programs import PROGRAMS
@@ -180,7 +181,7 @@ def refresh_clock(case: Application, *, today: date) -> None:
     if pending is None or pending.due is None:
         case.next_due, case.next_step = None, ""
         return
-    due = pending.due.date() if isinstance(pending.due, datetime) else pending.due
+    due = timezone.localdate(pending.due) if isinstance(pending.due, datetime) else pending.due
     case.next_due, case.next_step = due, pending.step[:60]
 
 
@@ -226,14 +227,25 @@ def application_submit(
     today = _today(today)
     with transaction.atomic():
         Household.objects.select_for_update().get(pk=household.pk)  # one open case per program at a time
-        open_case = Application.objects.filter(
-            household=household, program=program, subject=subject or applicant, status__in=OPEN_STATUSES
-        ).first()
+        same = {"household": household, "program": program}
+        if PROGRAMS[program].per_person:
+            same["subject"] = subject or applicant
+        open_case = Application.objects.filter(**same, status__in=OPEN_STATUSES).first()
         if open_case is not None:
             raise ConflictError(
                 _("该户已有一件正在办理的同类申请(编号 %(pk)s)") % {"pk": open_case.pk},
                 details={"application": open_case.pk},
             )
+        live = {"household": household, "program": program}
+        if PROGRAMS[program].per_person:
+            live["member"] = subject or applicant
+        if (
+            program != "temporary"
+            and Benefit.objects.filter(
+                **live, state__in=[Benefit.State.ACTIVE, Benefit.State.TAPERING, Benefit.State.SUSPENDED]
+            ).exists()
+        ):
+            raise ConflictError(_("该户(人)正在享受此项待遇；情况变化请通过动态管理复核调整"))
         case = Application.objects.create(
             household=household,
             region_id=household.region_id,
@@ -639,10 +651,14 @@ def _subject_request(case: Application) -> dict[str, Any]:
     return {}
 
 
-def _publishable(case: Application, today: date) -> bool:
-    """DB-34 / TK-09: a 特困 minor is never published."""
+def _publishable(case: Application, today: date, policy: PolicySet | None = None) -> bool:
+    """DB-25 / LS-03: only the programs the policy lists are published (a disability or medical program's name
+    would itself disclose a condition); DB-34 / TK-09: a 特困 minor is never published."""
+    policy = policy or case_policy(case, today)
+    if case.program not in policy.get("procedure").published_programs:
+        return False
     subject = case.subject or case.applicant
-    minor = subject.birth_date > today.replace(year=today.year - 18) if subject else False
+    minor = age_on(subject.birth_date, today) < 18 if subject else False
     return not (case.program == "tekun" and minor)
 
 
@@ -651,8 +667,10 @@ def _notice_fields(case: Application, policy: PolicySet) -> dict[str, Any]:
     facts = (case.decision or {}).get("facts", {})
     if isinstance(facts.get("members"), int):
         members = facts["members"]
+    # DB-34: a minor's name is never published, only the count
+    minor = age_on(case.applicant.birth_date, timezone.localdate()) < 18
     return {
-        "public_name": case.applicant.name,
+        "public_name": _("(未成年人)") if minor else case.applicant.name,
         "public_members": members,
         "public_amount": case.proposed_amount,
         "complaint_phone": policy.get("procedure").complaint_phone,
@@ -671,7 +689,7 @@ def notice_publish(*, actor: Any, application: Application, today: date | None =
         )
     with transaction.atomic():
         case = _locked(application, "publish")
-        if not _publishable(case, today):
+        if not _publishable(case, today, policy):
             case.status = Status.NOTICE_ENDED
             refresh_clock(case, today=today)
             case.save(update_fields=["status", "next_due", "next_step", "updated_at"])
@@ -737,8 +755,10 @@ def notices_publish_batch(
             fields = _notice_fields(case, policy)
             if not fields["complaint_phone"]:
                 raise ValidationFailed(_("请先在政策参数中设置乡镇监督举报电话(公示须载明)"))
-            if not _publishable(case, today):
-                raise ValidationFailed(_("申请 %(pk)s 为特困未成年人，不公示，请单独办理") % {"pk": case.pk})
+            if not _publishable(case, today, policy):
+                raise ValidationFailed(
+                    _("申请 %(pk)s 不公示(特困未成年人或无须公示的项目)，请单独办理") % {"pk": case.pk}
+                )
             notice = _publish(case, actor, fields, policy, today)
             case.status = Status.NOTICE
             refresh_clock(case, today=today)
@@ -910,14 +930,16 @@ def notice_close(*, actor: Any, application: Application, today: date | None = N
 # —— decision ——————————————————————————————————————————————————————————————————————————————
 
 
-def _may_decide(actor: Any, case: Application, policy: PolicySet) -> None:
+def _may_decide(actor: Any, case: Application, policy: PolicySet, *, amount: Decimal | None = None) -> None:
     _require(actor, Capability.DECIDE_CASES, case.region_id)
     if actor.role == Role.TOWNSHIP_HEAD:
         delegated = policy.get("dibao").confirmation_level == "township_delegated"
+        value = amount if amount is not None else case.proposed_amount
+        total = (value or Decimal("0")) + (case.prepaid_amount or Decimal("0"))
         small = (
             case.program == "temporary"
-            and case.proposed_amount is not None
-            and case.proposed_amount <= policy.get("temporary").township_delegated_limit
+            and value is not None
+            and total <= policy.get("temporary").township_delegated_limit
         )
         if not (delegated or small):
             raise PermissionDeniedError(_("审核确认权限在县级民政部门(当地未下放乡镇)"))
@@ -990,6 +1012,14 @@ def _approve(case: Application, actor: Any, value: Decimal, policy: PolicySet, t
     due_month = first.month - 1 + review_months
     review_due = date(first.year + due_month // 12, due_month % 12 + 1, 1) - timedelta(days=1)
     members = (snapshot.get("facts") or {}).get("members", 1)
+    if case.prepaid_amount:
+        # LS-04: what was paid first is part of the assistance, not on top of it
+        if case.prepaid_amount > value:
+            raise ValidationFailed(
+                _("确认金额 %(v)s 元少于已先行救助的 %(p)s 元") % {"v": value, "p": case.prepaid_amount},
+                fields={"amount": [_("少于先行救助金额")]},
+            )
+        value = value - case.prepaid_amount
     return Benefit(
         application=case,
         household_id=case.household_id,
@@ -1020,9 +1050,12 @@ def application_decide(
     """审核确认 (DB-29): approve (fixes amount and first month; creates the benefit) or refuse with reasons."""
     today = _today(today)
     policy = case_policy(application, today)
-    _may_decide(actor, application, policy)
+    final = to_decimal(amount) if amount not in (None, "") else application.proposed_amount
+    _may_decide(actor, application, policy, amount=final)
     if not approve and not reasons.strip():
         raise ValidationFailed(_("不予确认须写明理由"), fields={"reasons": [_("必须填写")]})
+    if approve and final is not None and final != application.proposed_amount and not reasons.strip():
+        raise ValidationFailed(_("确认金额与初审金额不同，须写明理由"), fields={"reasons": [_("必须填写")]})
     action = "approve" if approve else "refuse"
     with transaction.atomic():
         case = _locked(application, action)
@@ -1038,6 +1071,9 @@ def application_decide(
         else:
             case.decided_by, case.decided_on = actor, today
             case.refusal_reasons = reasons.strip()
+            case.notices.filter(state__in=[Notice.State.OPEN, Notice.State.OBJECTED]).update(
+                state=Notice.State.ENDED
+            )
         return _move(
             actor,
             case,
@@ -1089,8 +1125,13 @@ def applications_approve_batch(
                         raise ConflictError(_("当前为“%(s)s”") % {"s": case.get_status_display()})
                     _may_decide(actor, case, policy)
                     _approval_blockers(case, approve=True)
-                    if case.proposed_amount is None:
+                    if case.proposed_amount is None or case.proposed_amount <= 0:
                         raise ValidationFailed(_("没有初审金额"))
+                    if not (case.decision or {}).get("eligible") or case.review_override:
+                        raise ValidationFailed(_("初审意见与测算不一致或测算不符合条件：请逐件审核确认"))
+                    last_appraisal = case.appraisals.order_by("-pk").first()
+                    if last_appraisal is not None and not last_appraisal.passed:
+                        raise ValidationFailed(_("民主评议未通过：请逐件审核确认"))
                     key = (case.region_id, case.program)
                     _quota_check(case, extra=in_batch.get(key, 0))
                 except DomainError as exc:
@@ -1186,6 +1227,10 @@ def application_withdraw(
         raise ValidationFailed(_("请写明撤回原因"), fields={"reason": [_("必须填写")]})
     with transaction.atomic():
         case = _locked(application, "withdraw")
+        # a withdrawn applicant leaves the public board at once
+        case.notices.filter(state__in=[Notice.State.OPEN, Notice.State.OBJECTED]).update(
+            state=Notice.State.ENDED
+        )
         return _move(actor, case, "withdraw", events.WITHDRAWN, today=_today(today), new={"reason": reason})
 
 
@@ -1194,6 +1239,12 @@ def quota_set(*, actor: Any, region_code: str, program: str, limit: int, note: s
     _require(actor, Capability.MANAGE_QUOTAS, region_code)
     if program not in PROGRAMS:
         raise ValidationFailed(_("没有这个救助项目：%(p)s") % {"p": program})
+    from minzheng.regions.models import Region
+
+    if not Region.objects.filter(code=region_code).exists():
+        raise ValidationFailed(
+            _("没有这个地区：%(code)s") % {"code": region_code}, fields={"region": [_("无效")]}
+        )
     if limit < 0:
         raise ValidationFailed(_("名额不能为负数"), fields={"limit": [_("不能为负数")]})
     if not note.strip():

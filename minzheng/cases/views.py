@@ -363,8 +363,15 @@ def quota_index(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                services.quota_set(actor=request.user, **form.cleaned_data)
+                services.quota_set(
+                    actor=request.user,
+                    region_code=data["region"],
+                    program=data["program"],
+                    limit=data["limit"],
+                    note=data["note"],
+                )
             except DomainError as exc:
                 if exc.status == 403:
                     raise

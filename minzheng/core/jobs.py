@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minzheng.core.errors import DomainError
 from minzheng.core.models import Job
@@ -30,7 +30,9 @@ def job_get_for(*, user: Any, pk: int) -> Job:
 
 def job_run(job_id: int, work: Callable[[Job, Callable[[int, int], None]], dict[str, Any]]) -> dict[str, Any]:
     """Run ``work`` for the job, recording progress, the result or the failure (never a half-recorded state)."""
-    Job.objects.filter(pk=job_id).update(status=Job.Status.RUNNING)
+    # claim it: a job delivered twice runs once
+    if not Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(status=Job.Status.RUNNING):
+        return {"skipped": True}
     job = Job.objects.select_related("created_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
@@ -40,10 +42,17 @@ def job_run(job_id: int, work: Callable[[Job, Callable[[int, int], None]], dict[
     try:
         result = work(job, progress)
     except DomainError as exc:
-        with transaction.atomic():
-            Job.objects.filter(pk=job_id).update(
-                status=Job.Status.FAILED, error=str(exc.message), finished_at=timezone.now()
-            )
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED, error=str(exc.message), finished_at=timezone.now()
+        )
         return {"error": str(exc.message)}
+    except Exception:
+        # anything else: the page must stop waiting; the worker logs the traceback
+        Job.objects.filter(pk=job_id).update(
+            status=Job.Status.FAILED,
+            error=_("后台任务出错，已记录，请联系管理员"),
+            finished_at=timezone.now(),
+        )
+        raise
     Job.objects.filter(pk=job_id).update(status=Job.Status.DONE, result=result, finished_at=timezone.now())
     return result

@@ -199,7 +199,9 @@ def demo_cases_load(today: date | None = None) -> int:
         services.notice_publish(actor=clerk, application=case, today=notice_day)
         if spec.stage == "notice":
             continue
-        services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
+        case.refresh_from_db()
+        if case.status == "notice":  # 高龄津贴 and other unpublished programs go straight to the county
+            services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
         services.application_decide(
             actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
         )

@@ -38,8 +38,14 @@ def public_village(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _notice(pk: int) -> Notice:
+    """A notice is public while it runs and for 30 days after; never once the case is withdrawn or refused."""
+    from datetime import timedelta
+
+    from minzheng.cases.models import Status
+
     notice = Notice.objects.select_related("region", "region__parent", "application").filter(pk=pk).first()
-    if notice is None:
+    recent = notice is not None and notice.ends_on >= timezone.localdate() - timedelta(days=30)
+    if notice is None or not recent or notice.application.status in {Status.WITHDRAWN, Status.REFUSED}:
         raise Http404
     return notice
 

@@ -99,3 +99,13 @@ def policy_memo() -> Callable[[str, date], PolicySet]:
         return seen[key]
 
     return get
+
+
+def own_values(region_code: str, on: date) -> dict[str, object]:
+    """The values the region's own latest row in force on ``on`` sets (what a new row starts from)."""
+    row = (
+        PolicyVersion.objects.filter(region_id=region_code, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    return dict(row.values) if row is not None else {}

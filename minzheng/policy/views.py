@@ -33,10 +33,14 @@ class Row:
     shown: str
     origin: str
     error: str = ""
+    original: str = ""
 
 
 def _groups(
-    policy: PolicySet, texts: dict[str, str] | None = None, errors: dict[str, str] | None = None
+    policy: PolicySet,
+    texts: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    originals: dict[str, str] | None = None,
 ) -> list[Any]:
     """Parameters grouped by the programs that read them, in the order of the program table."""
     groups: list[tuple[str, str, list[Row]]] = []
@@ -51,6 +55,7 @@ def _groups(
                 shown=p.display(policy.values[p.key]),
                 origin=policy.origins[p.key],
                 error=(errors or {}).get(p.key, ""),
+                original=(originals or {}).get(p.key, p.text(policy.values[p.key])),
             )
             for p in PARAMETERS.values()
             if p.namespace == namespace
@@ -118,10 +123,13 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
 
     errors: dict[str, str] = {}
     texts = {key: request.POST.get(f"p_{key}", "") for key in PARAMETERS}
+    # only what the administrator changed on the form is this version's own: values left as shown keep following
+    # the parents and the preset (a parent's later change, a preset's numbers), never pinned by accident
+    edited = {key for key, text in texts.items() if text.strip() != request.POST.get(f"o_{key}", "").strip()}
     parsed: dict[str, Any] = {}
-    for key, text in texts.items():
+    for key in edited:
         try:
-            parsed[key] = PARAMETERS[key].parse_text(text)
+            parsed[key] = PARAMETERS[key].parse_text(texts[key])
         except ValidationFailed as exc:
             errors[key] = next(iter(exc.fields.values()))[0] if exc.fields else str(exc.message)
     effective_raw = request.POST.get("effective_from", "")
@@ -138,12 +146,17 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
             if preset_name:
                 chosen = get_preset(preset_name)
                 layers.append(Layer(origin=chosen.label, values=chosen.values))
+            own = selectors.own_values(region.code, effective)
+            for key, value in differences(resolve(layers), parsed).items():
+                own[key] = value
+            for key in edited - set(differences(resolve(layers), parsed)):
+                own.pop(key, None)  # edited back to what the parents say: no longer this region's own
             services.policy_version_create(
                 actor=request.user,
                 region_code=region.code,
                 effective_from=effective,
                 preset=preset_name,
-                values=differences(resolve(layers), parsed),
+                values=own,
                 note=request.POST.get("note", ""),
             )
         except DomainError as exc:
@@ -151,8 +164,9 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
         else:
             return redirect(f"{reverse('policy:index')}?region={region.code}&on={effective.isoformat()}")
     current = selectors.policy_for(region.code, effective)
+    originals = {key: request.POST.get(f"o_{key}", "") for key in PARAMETERS}
     context.update(
-        groups=_groups(current, texts, errors),
+        groups=_groups(current, texts, errors, originals),
         effective_from=effective_raw,
         form_error=form_error
         or (_("有 %(n)s 项参数填写有误，请按提示修改") % {"n": len(errors)} if errors else ""),

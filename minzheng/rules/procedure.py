@@ -29,3 +29,8 @@ class Policy:
     )
     objections_per_hour_per_ip: int = param(5, gettext_lazy("同一网络地址每小时最多提交异议数"))
     review_notice_days: int = param(30, gettext_lazy("定期复核提前提醒天数"), rules=("DB-43",))
+    published_programs: tuple[str, ...] = param(
+        ("dibao", "tekun", "temporary"),
+        gettext_lazy("须张榜公示的救助项目(其他项目不公示，不进入公示名单)"),
+        rules=("DB-25", "TK-09", "LS-03", "DB-35"),
+    )

@@ -108,6 +108,21 @@ def _broken(change: Any) -> dict[str, Any]:
             "应为金额",
         ),
         (lambda d: d.update(request={"single_person": "无此人"}), None, "不是该户成员"),
+        (
+            lambda d: d["household"]["incomes"][0].update(monthly_amount="-100"),
+            "household.incomes[0].monthly_amount",
+            "0 到",
+        ),
+        (
+            lambda d: d["household"]["incomes"][0].update(monthly_amount="1e30"),
+            "household.incomes[0].monthly_amount",
+            "0 到",
+        ),
+        (
+            lambda d: d["household"]["members"][2].update(birth_date="2026-01-01"),
+            "household.members[2].birth_date",
+            "晚于测算日期",
+        ),
     ],
 )
 def test_a_wrong_case_is_refused_naming_the_field(change: Any, field: str | None, message: str) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from minzheng.benefits import services
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
@@ -108,7 +109,9 @@ def test_a_death_recomputes_the_household_and_suggests_the_funeral_subsidy(
     assert Recheck.objects.filter(household=benefit.household, program="funeral_subsidy").exists()
     benefit.refresh_from_db()
     assert benefit.amount == Decimal("840")  # nothing changes silently: the clerk decides
-    services.recheck_apply(actor=personas["county_approver"], recheck=recheck, month=date(2025, 6, 1))
+    services.recheck_apply(
+        actor=personas["county_approver"], recheck=recheck, month=date(2025, 6, 1), today=date(2025, 5, 12)
+    )
     assert services.amount_for_month(benefit, date(2025, 5, 1)) == Decimal("840")
     assert services.amount_for_month(benefit, date(2025, 6, 1)) == Decimal("260")
 
@@ -190,8 +193,20 @@ def test_a_standard_change_is_previewed_then_applied_from_its_month_and_no_earli
     assert [(r.old, r.new, r.direction) for r in rows] == [
         (Decimal("840"), Decimal("900"), "up")
     ]  # 3 × 600 − 900
+    with pytest.raises(Exception, match="下月起"):
+        services.standard_change_apply(
+            actor=personas["county_approver"],
+            region_code=COUNTY,
+            program="dibao",
+            month=date(2025, 7, 1),
+            today=date(2025, 7, 15),
+        )
     result = services.standard_change_apply(
-        actor=personas["county_approver"], region_code=COUNTY, program="dibao", month=date(2025, 7, 1)
+        actor=personas["county_approver"],
+        region_code=COUNTY,
+        program="dibao",
+        month=date(2025, 7, 1),
+        today=date(2025, 6, 20),
     )
     assert result == {"changed": 1, "rechecks": 0, "total": 1}
     assert services.amount_for_month(benefit, date(2025, 6, 1)) == Decimal("840")
@@ -266,6 +281,7 @@ def test_work_income_leads_to_a_gradual_exit_on_the_policys_schedule(
         reason="就业后收入超标",
         month=date(2025, 7, 1),
         taper=True,
+        today=date(2025, 6, 10),
     )
     amounts = [services.amount_for_month(benefit, date(2025, m, 1)) for m in range(6, 13)] + [
         services.amount_for_month(benefit, date(2026, 1, 1))
@@ -451,3 +467,30 @@ def test_reviews_appear_as_far_ahead_as_the_policy_says(personas: dict[str, Any]
     )
     assert services.monthly_scan(month=date(2025, 8, 1))["reviews"] == 1
     assert Recheck.objects.get(benefit=benefit).trigger == Recheck.Trigger.REVIEW
+
+
+def test_a_stop_cancels_the_changes_scheduled_after_it(personas: dict[str, Any]) -> None:
+    """A stop during a gradual exit, or before a standard change already scheduled, must not let payment resume."""
+    benefit = _dibao(personas)
+    with transaction.atomic():
+        locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
+        services._taper(locked, start=date(2025, 7, 1), reason="就业", actor=personas["county_approver"])
+    services.benefit_stop(
+        actor=personas["county_approver"], benefit=benefit, reason="迁出本县", month=date(2025, 8, 1)
+    )
+    assert [services.amount_for_month(benefit, date(2025, m, 1)) for m in range(7, 13)] == [
+        840,
+        0,
+        0,
+        0,
+        0,
+        0,
+    ]
+
+
+def test_a_township_head_does_not_stop_benefits_unless_delegated(personas: dict[str, Any]) -> None:
+    from minzheng.core.errors import PermissionDeniedError
+
+    benefit = _dibao(personas)
+    with pytest.raises(PermissionDeniedError):
+        services.benefit_stop(actor=personas["township_a_head"], benefit=benefit, reason="x")

@@ -38,6 +38,7 @@ def test_the_index_shows_each_value_with_its_origin_and_the_history(client_for: 
 def _form(**changes: str) -> dict[str, str]:
     current = policy_for(COUNTY, date(2025, 7, 1))
     data = {f"p_{key}": p.text(current.values[key]) for key, p in PARAMETERS.items()}
+    data.update({f"o_{key}": p.text(current.values[key]) for key, p in PARAMETERS.items()})
     data.update({f"p_{k.replace('__', '.')}": v for k, v in changes.items()})
     return {"effective_from": "2025-07-01", "note": "泸县民发〔2025〕8号", "preset": "", **data}
 
@@ -74,3 +75,20 @@ def test_a_second_version_on_the_same_day_is_refused(client_for: Any) -> None:
     response = client_for("county_admin").post(url, _form(dibao__standard_rural="610"))
     assert response.status_code == 400 and "已有一个政策版本" in response.content.decode()
     assert PolicyVersion.objects.filter(region_id=COUNTY).count() == 1
+
+
+def test_values_left_as_shown_keep_following_the_parents(client_for: Any) -> None:
+    """A county row entered only to change the phone must not pin the prefecture's standard at today's value."""
+    _luzhou()
+    url = reverse("policy:version_add", kwargs={"code": COUNTY})
+    client_for("county_admin").post(url, _form(procedure__complaint_phone="0830-1234567"))
+    row = PolicyVersion.objects.get(region_id=COUNTY)
+    assert row.values == {"procedure.complaint_phone": "0830-1234567"}
+    policy_version_create(
+        actor=None,
+        region_code="5105",
+        effective_from=date(2025, 9, 1),
+        values={"dibao.standard_rural": "620"},
+        note="调标",
+    )
+    assert policy_for(TOWNSHIP_A, date(2025, 9, 1)).get("dibao").standard_rural == 620
