@@ -991,14 +991,27 @@ def _approval_blockers(case: Application, *, approve: bool) -> None:
         raise ConflictError(_("近亲属备案、有投诉举报或被抽查的申请，须县级入户核查后才能确认(DB-08、DB-50)"))
 
 
-def _quota_check(case: Application, extra: int = 0) -> None:
-    quota, used = quota_room(region_code=case.region_id, program=case.program)
-    if quota is not None and used + extra >= quota.limit:
-        raise ConflictError(
-            _("%(region)s 的名额已满(%(used)s/%(limit)s)：先办理退出，再确认新对象(先退后进)")
-            % {"region": quota.region.name, "used": used + extra, "limit": quota.limit},
-            code="quota_full",
-        )
+def _quota_check(case: Application, in_batch: dict[int, int] | None = None) -> list[int]:
+    """总量控制: lock every quota covering the village (so two approvers cannot both take the last place), count
+    the live benefits under each (plus this batch's approvals so far); returns the quotas' ids."""
+    prefixes = [case.region_id[:n] for n in (6, 9, 12) if n <= len(case.region_id)]
+    quotas = list(
+        Quota.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .filter(region_id__in=prefixes, program=case.program)
+        .order_by("region_id")
+    )
+    for quota in quotas:
+        used = Benefit.objects.within(quota.region_id).filter(
+            program=case.program, state__in=[Benefit.State.ACTIVE, Benefit.State.TAPERING]
+        ).count() + (in_batch or {}).get(quota.pk, 0)
+        if used >= quota.limit:
+            raise ConflictError(
+                _("%(region)s 的名额已满(%(used)s/%(limit)s)：先办理退出，再确认新对象(先退后进)")
+                % {"region": quota.region.name, "used": used, "limit": quota.limit},
+                code="quota_full",
+            )
+    return [q.pk for q in quotas]
 
 
 def _approve(case: Application, actor: Any, value: Decimal, policy: PolicySet, today: date) -> Benefit:
@@ -1103,7 +1116,7 @@ def applications_approve_batch(
     approved: list[int] = []
     skipped: list[tuple[int, str]] = []
     policies = policy_memo()
-    in_batch: dict[tuple[str, str], int] = {}
+    in_batch: dict[int, int] = {}
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         with transaction.atomic():
@@ -1132,12 +1145,12 @@ def applications_approve_batch(
                     last_appraisal = case.appraisals.order_by("-pk").first()
                     if last_appraisal is not None and not last_appraisal.passed:
                         raise ValidationFailed(_("民主评议未通过：请逐件审核确认"))
-                    key = (case.region_id, case.program)
-                    _quota_check(case, extra=in_batch.get(key, 0))
+                    quota_ids = _quota_check(case, in_batch)
                 except DomainError as exc:
                     skipped.append((case.pk, str(exc.message)))
                     continue
-                in_batch[key] = in_batch.get(key, 0) + 1
+                for quota_id in quota_ids:
+                    in_batch[quota_id] = in_batch.get(quota_id, 0) + 1
                 benefits.append(_approve(case, actor, case.proposed_amount, policy, today))
                 case.status, case.next_due, case.next_step = Status.APPROVED, None, ""
                 done.append(case)

@@ -55,16 +55,29 @@ def case_index(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.SUBMIT_APPLICATION)
 def case_new(request: HttpRequest, household: int) -> HttpResponse:
     """申请: for a household, by a village officer or the township clerk (also on the household's behalf)."""
+    from minzheng.assessment.forms import request_fields, request_from_post
+
     home = registry.household_get(user=request.user, pk=household)
     members = list(home.members.filter(date_of_death__isnull=True).order_by("pk"))
     documents = list(home.documents.order_by("-pk"))
-    form = f.ApplicationForm(request.POST or None, members=members, documents=documents)
+    chosen = request.POST.get("program") or request.GET.get("program") or "dibao"
+    program = PROGRAMS.get(chosen) or PROGRAMS["dibao"]
+    form = f.ApplicationForm(
+        request.POST or None, members=members, documents=documents, initial={"program": program.code}
+    )
+    # the program's own facts (the cause and costs of a 临时救助, a funeral's items …), kept with the case
+    extra = [field for field in request_fields(program, request.POST or None) if field.kind != "subject"]
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             by_pk = {m.pk: m for m in members}
             try:
+                request_data = {
+                    k: v for k, v in request_from_post(program, request.POST).items() if k != "subject"
+                }
+                if "urgent" in {x.name for x in extra}:
+                    request_data["urgent"] = data["urgent"]
                 case = services.application_submit(
                     actor=request.user,
                     household=home,
@@ -79,6 +92,7 @@ def case_new(request: HttpRequest, household: int) -> HttpResponse:
                     near_relative=data["near_relative"],
                     urgent=data["urgent"],
                     reason=data["reason"],
+                    request_data=request_data,
                 )
             except DomainError as exc:
                 _form_error(form, exc)
@@ -86,7 +100,12 @@ def case_new(request: HttpRequest, household: int) -> HttpResponse:
                 messages.success(request, _("申请已提交，编号 %(pk)s") % {"pk": case.pk})
                 return redirect("cases:detail", pk=case.pk)
         status = 400
-    return render(request, "cases/new.html", {"household": home, "form": form}, status=status)
+    return render(
+        request,
+        "cases/new.html",
+        {"household": home, "form": form, "program": program, "programs": PROGRAMS, "extra": extra},
+        status=status,
+    )
 
 
 def _form_error(form: forms.Form, exc: DomainError) -> None:

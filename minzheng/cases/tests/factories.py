@@ -9,7 +9,7 @@ from typing import Any
 
 from minzheng.cases import services
 from minzheng.cases.models import Application, FinancialCheck
-from minzheng.core.testing.personas import COUNTY, VILLAGE_A1
+from minzheng.core.testing.personas import COUNTY, VILLAGE_A1, VILLAGE_A2
 from minzheng.policy.models import PolicyVersion
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import services as registry
@@ -82,10 +82,11 @@ def submit(
     )
 
 
-def visit(personas: dict[str, Any]) -> services.VisitData:
+def visit(personas: dict[str, Any], region: str = VILLAGE_A1) -> services.VisitData:
+    officer = personas["village_a2_officer" if region == VILLAGE_A2 else "village_a1_officer"]
     return services.VisitData(
         visited_on=date(2025, 3, 5),
-        staff=[personas["township_a_clerk"], personas["village_a1_officer"]],
+        staff=[personas["township_a_clerk"], officer],
         methods=["home_visit", "neighbours"],
         members_present="张三丰、李秀英",
         member_signed=True,
@@ -96,7 +97,9 @@ def visit(personas: dict[str, Any]) -> services.VisitData:
 def to_checked(personas: dict[str, Any], case: Application) -> Application:
     clerk = personas["township_a_clerk"]
     services.application_accept(actor=clerk, application=case, today=ACCEPTED)
-    services.investigation_record(actor=clerk, application=case, data=visit(personas), today=date(2025, 3, 5))
+    services.investigation_record(
+        actor=clerk, application=case, data=visit(personas, case.region_id), today=date(2025, 3, 5)
+    )
     services.check_record(
         actor=clerk,
         application=case,

@@ -78,3 +78,28 @@ def test_a_batch_skips_cases_outside_scope_and_keeps_duties_apart(personas: dict
     assert result["approved"] == []
     assert "不在您的管辖范围" in reasons[elsewhere.pk]
     assert "县级" in reasons[reviewed_by_head.pk] or "分离职责" in reasons[reviewed_by_head.pk]
+
+
+def test_a_township_quota_counts_across_its_villages_in_one_batch(personas: dict[str, Any]) -> None:
+    from minzheng.cases import services
+    from minzheng.cases.services import applications_approve_batch
+    from minzheng.core.testing.personas import TOWNSHIP_A, VILLAGE_A2
+
+    services.quota_set(
+        actor=personas["county_admin"], region_code=TOWNSHIP_A, program="dibao", limit=1, note="名额"
+    )
+    first = to_notice_ended(personas, submit(personas, poor_household(personas)))
+    household = poor_household(personas, VILLAGE_A2)
+    from minzheng.registry.models import Relation
+
+    second = services.application_submit(
+        actor=personas["township_a_clerk"],
+        household=household,
+        program="dibao",
+        applicant=household.members.get(relation=Relation.HEAD),
+    )
+    to_notice_ended(personas, second)
+    result = applications_approve_batch(
+        actor=personas["county_approver"], application_ids=[first.pk, second.pk]
+    )
+    assert len(result["approved"]) == 1 and "名额已满" in result["skipped"][0][1]

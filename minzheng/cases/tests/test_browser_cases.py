@@ -74,7 +74,6 @@ def test_a_case_walks_from_a_phone_to_the_county(
     phone.goto("/registry/?q=冯友才")
     phone.get_by_test_id("member-results").get_by_role("link").first.click()
     phone.get_by_test_id("apply-link").click()
-    phone.locator("#id_program").select_option("dibao")
     phone.locator("#id_reason").fill("户主打零工收入低，女儿上学")
     _shot(phone, artifacts_dir, "1-officer-files-on-phone")
     phone.get_by_test_id("application-submit").click()

@@ -160,3 +160,33 @@ def test_the_case_list_costs_the_same_queries_for_one_case_or_five(
     with CaptureQueriesContext(connection) as five:
         client.get(reverse("cases:index"))
     assert len(five) == len(one)  # no query per row
+
+
+def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_reviewed(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.cases import services
+
+    household = poor_household(personas)
+    url = reverse("cases:new", kwargs={"household": household.pk})
+    page = client_for("township_a_clerk").get(url, {"program": "temporary"}).content.decode()
+    assert "临时救助申请事项" in page and "救助事由" in page
+    head = household.members.get(relation=Relation.HEAD)
+    response = client_for("township_a_clerk").post(
+        url,
+        {
+            "program": "temporary",
+            "applicant": head.pk,
+            "r_kind": "expenditure",
+            "r_cause": "重病住院",
+            "r_assessed_need": "3000",
+            "r_forms": '["cash"]',
+        },
+    )
+    assert response.status_code == 302
+    case = Application.objects.get(household=household)
+    assert case.request_data["cause"] == "重病住院" and case.request_data["assessed_need"] == "3000"
+    to_checked(personas, case)
+    services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
+    case.refresh_from_db()
+    assert case.proposed_amount == 3000
