@@ -240,12 +240,24 @@ def _open_recheck(
             setattr(existing, key, value)
         existing.save()
         return existing
-    return Recheck.objects.create(
+    created = Recheck.objects.create(
         household=household,
         benefit=benefit,
         program=program or (benefit.program if benefit else ""),
         **values,
     )
+    audit_record(
+        event_code=RECHECK_OPENED,
+        region_code=household.region_id,
+        target=created,
+        target_repr=str(created),
+        new={
+            "trigger": trigger,
+            "reason": reason,
+            "new_amount": str(new_amount) if new_amount is not None else None,
+        },
+    )
+    return created
 
 
 def household_events(
@@ -310,7 +322,9 @@ def household_events(
                     actor=actor,
                 )
         dead = (
-            Member.objects.filter(household_id__in=household_ids, date_of_death__isnull=False)
+            Member.objects.select_related("household").filter(
+                household_id__in=household_ids, date_of_death__isnull=False
+            )
             if reason == "registry.member_died"
             else Member.objects.none()
         )
@@ -320,15 +334,15 @@ def household_events(
                 "d": person.date_of_death,
             }
             if not Recheck.objects.filter(
-                household_id=person.household_id, program="funeral_subsidy"
+                household_id=person.household_id, program="funeral_subsidy", reason=suggestion
             ).exists():
-                _open_recheck(
-                    None,
-                    households[person.household_id],
+                Recheck.objects.create(  # one suggestion per person who died, never merged with another's
+                    household=households[person.household_id],
+                    region_id=person.household.region_id,
                     trigger=Recheck.Trigger.SUGGESTION,
                     reason=suggestion,
-                    month=month,
                     program="funeral_subsidy",
+                    effective_month=month,
                 )
                 opened += 1
         live = [
@@ -953,6 +967,13 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
                 in_force = amount_for_month(benefit, month)
                 if decision.eligible and decision.amount == in_force:
                     continue
+                if Recheck.objects.filter(
+                    benefit=benefit,
+                    state=Recheck.State.DISMISSED,
+                    new_amount=decision.amount,
+                    new_eligible=decision.eligible,
+                ).exists():
+                    continue  # a person already decided to keep the amount against this very result
                 band_moved = decision.facts.get("band") != (benefit.decision or {}).get("facts", {}).get(
                     "band"
                 )

@@ -406,6 +406,16 @@ def check_visit(case: Application, data: VisitData, policy: PolicySet, *, county
         raise ValidationFailed(_("请填写调查情况"), fields={"findings": [_("必须填写")]})
 
 
+def _record_date(case: Application, day: date, field: str, today: date | None = None) -> None:
+    """A step's date lies between acceptance and today: a back-dated visit must not meet DB-21 on paper."""
+    today = _today(today)
+    if day > today or (case.accepted_on is not None and day < case.accepted_on):
+        raise ValidationFailed(
+            _("日期应在受理日期(%(a)s)与今天之间") % {"a": case.accepted_on or "—"},
+            fields={field: [_("日期无效")]},
+        )
+
+
 def _own_document(case: Application, document: Document | None) -> None:
     if document is not None and document.household_id != case.household_id:
         raise ValidationFailed(_("所选材料不属于该户档案"), fields={"document": [_("无效")]})
@@ -434,6 +444,7 @@ def investigation_record(
 ) -> Investigation:
     """入户调查 (DB-20, DB-22) by the township: two distinct staff, members' signature, methods used."""
     _require(actor, Capability.PROCESS_CASES, application.region_id)
+    _record_date(application, data.visited_on, "visited_on", today)
     check_visit(application, data, case_policy(application), county=False)
     with transaction.atomic():
         case = _locked(application, "investigate")
@@ -480,6 +491,7 @@ def check_record(
         raise ValidationFailed(_("请选择核对结果"), fields={"result": [_("无效")]})
     if not summary.strip():
         raise ValidationFailed(_("请填写核对情况"), fields={"summary": [_("必须填写")]})
+    _record_date(application, checked_on, "checked_on", today)
     _own_document(application, document)
     with transaction.atomic():
         case = _locked(application, "check")
@@ -537,6 +549,7 @@ def appraisal_record(
             fields={"present": [_("不足三分之二")]},
         )
     passed = agree * 3 >= present * 2
+    _record_date(application, held_on, "held_on", today)
     _own_document(application, document)
     with transaction.atomic():
         case = _locked(application, "appraise")

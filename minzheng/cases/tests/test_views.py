@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from minzheng.cases.models import Application, Status
 from minzheng.cases.tests.factories import poor_household, submit, to_checked, to_notice_ended
@@ -74,7 +75,7 @@ def test_a_visit_by_one_person_comes_back_with_the_rule(personas: dict[str, Any]
     response = client.post(
         reverse("cases:action", kwargs={"pk": case.pk, "action": "investigate"}),
         {
-            "investigate-visited_on": "2025-03-05",
+            "investigate-visited_on": timezone.localdate().isoformat(),
             "investigate-staff": [personas["township_a_clerk"].pk],
             "investigate-methods": ["home_visit"],
             "investigate-members_present": "户主",
