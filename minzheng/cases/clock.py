@@ -116,7 +116,9 @@ def deadlines(dates: CaseDates, policy: PolicySet, calendar: WorkCalendar) -> li
         )
         add(_("县级审核确认"), dates.notice_ends, dibao.county_confirm_wd, ("DB-28",), dates.decided_on)
     if dates.objected_on is not None:
-        add(_("异议复查、重新初审"), dates.objected_on, proc.objection_reinvestigate_wd, ("DB-26",), None)
+        # met once a new township review follows the objection (re-investigation or appraisal, DB-26)
+        redone = dates.reviewed_on if dates.reviewed_on and dates.reviewed_on >= dates.objected_on else None
+        add(_("异议复查、重新初审"), dates.objected_on, proc.objection_reinvestigate_wd, ("DB-26",), redone)
     if accepted is not None and dates.program not in {
         "tekun",
         "temporary",

@@ -153,9 +153,7 @@ def case_dates(case: Application) -> clock.CaseDates:
         reviewed_on=case.reviewed_on,
         notice_starts=notice.starts_on if notice else None,
         notice_ends=notice.ends_on if notice and notice.state == Notice.State.ENDED else None,
-        objected_on=timezone.localdate(objection.submitted_at)
-        if objection and case.status in {Status.OBJECTED, Status.ACCEPTED}
-        else None,
+        objected_on=timezone.localdate(objection.submitted_at) if objection else None,
         decided_on=case.decided_on,
         refused=case.status == Status.REFUSED,
         refusal_notified_on=case.refusal_notified_on,
