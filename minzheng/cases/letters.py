@@ -32,9 +32,14 @@ def _names(case: Application) -> tuple[str, str]:
 
 
 def build_letter(case: Application, kind: str) -> Letter:
+    from minzheng.accounts.roles import Role
     from minzheng.pdf.render import Letter, format_date  # the PDF stack loads only when a letter is asked for
 
     township, county = _names(case)
+    # the decision's letter comes from whoever decided: the county, or the township where it was delegated (DB-03)
+    decider = (
+        township if case.decided_by is not None and case.decided_by.role == Role.TOWNSHIP_HEAD else county
+    )
     today = timezone.localdate()
     ref = _("编号 %(pk)s") % {"pk": case.pk}
     addressee = case.applicant.name
@@ -97,7 +102,7 @@ def build_letter(case: Application, kind: str) -> Letter:
                 case.refusal_reasons,
                 _("如家庭情况发生变化，符合条件的，可以重新提出申请。"),
             ),
-            issuer=county,
+            issuer=decider,
             issued_on=today,
             footer=_(
                 "如对本决定不服，可以自收到本告知书之日起六十日内依法申请行政复议，"
@@ -124,7 +129,7 @@ def build_letter(case: Application, kind: str) -> Letter:
                     "家庭人口、收入、财产状况发生变化的，应当及时告知乡镇人民政府(街道办事处)；本机关将定期复核。"
                 ),
             ),
-            issuer=county,
+            issuer=decider,
             issued_on=case.decided_on,
         )
     raise Http404

@@ -110,6 +110,7 @@ def test_the_refusal_letter_is_a_pdf_with_reasons_and_remedies(
     case.refresh_from_db()
     letter = build_letter(case, "refusal")
     assert "人均收入高于低保标准。" in letter.paragraphs and "行政复议" in letter.footer
+    assert letter.issuer == "泸县民政局"  # the county decided
     response = client_for("township_a_clerk").get(
         reverse("cases:letter", kwargs={"pk": case.pk, "kind": "refusal"})
     )
