@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -22,13 +23,17 @@ TOKEN_CREATED = define("accounts.token_created", gettext_lazy("创建 API 令牌
 TOKEN_REVOKED = define("accounts.token_revoked", gettext_lazy("吊销 API 令牌"))
 
 
+_ALPHABET = string.ascii_letters + string.digits
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def api_token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the row and the secret, which is never stored or shown again."""
-    secret = "mz_" + secrets.token_urlsafe(32)
+    # letters and digits only: a prefix never starts with "-" (which a command line would take for an option)
+    secret = "mz_" + "".join(secrets.choice(_ALPHABET) for _position in range(43))
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=secret[3:11], key_hash=_hash(secret))
         audit_record(

@@ -57,7 +57,7 @@ def test_apitoken_create_list_revoke(personas: dict[str, Any]) -> None:
         "apitoken", "create", "township_a_clerk", "--name", "县统计系统", stdout=out, stderr=io.StringIO()
     )
     secret = out.getvalue().strip()
-    assert secret.startswith("mz_")
+    assert secret.startswith("mz_") and secret[3:].isalnum()  # never an option-like "-" prefix
     listing = io.StringIO()
     call_command("apitoken", "list", "township_a_clerk", stdout=listing)
     assert secret[3:11] in listing.getvalue() and "有效" in listing.getvalue()
