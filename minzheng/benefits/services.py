@@ -498,6 +498,7 @@ def recheck_apply(
     month: date | None = None,
     taper: bool = False,
     today: date | None = None,
+    expected: str | None = None,
 ) -> Recheck:
     """Take the proposed decision from its month: a new amount, or a stop with written reasons (DB-46) — or, when
     work income lifted the household above the line, a gradual exit (渐退, DB-48) on the policy's schedule."""
@@ -508,6 +509,10 @@ def recheck_apply(
             raise ConflictError(_("该提示已处理"))
         if locked.benefit_id is None:
             raise ConflictError(_("这是办理建议，请按建议提出新的申请"))
+        eligible_text = {True: "1", False: "0", None: ""}[locked.new_eligible]
+        shown = f"{eligible_text}:{'' if locked.new_amount is None else locked.new_amount}"
+        if expected is not None and expected != shown:
+            raise ConflictError(_("重新测算的结果已更新，请核对后再调整"))
         if locked.trigger == Recheck.Trigger.REVIEW and locked.visit_id is None:
             raise ConflictError(_("定期复核须先完成入户调查和核对"))
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
@@ -846,11 +851,26 @@ def _preview_rows(program: str, benefits: list[Any], policies: Any, month: date)
             yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, decision, case)
 
 
+def preview_digest(rows: list[PreviewRow]) -> str:
+    """A fingerprint of what the approver saw (every benefit with its old and new amount and eligibility)."""
+    import hashlib
+
+    text = "|".join(f"{r.benefit_id}:{r.old}:{r.new}:{int(r.eligible)}" for r in rows)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def standard_change_apply(
-    *, actor: Any, region_code: str, program: str, month: date, today: date | None = None
+    *,
+    actor: Any,
+    region_code: str,
+    program: str,
+    month: date,
+    today: date | None = None,
+    digest: str | None = None,
 ) -> dict[str, int]:
     """The county approves the preview as one batch: new amounts from ``month`` (never earlier); benefits that would
-    no longer qualify get a recheck (a stop needs its own written reasons, DB-46)."""
+    no longer qualify get a recheck (a stop needs its own written reasons, DB-46). With ``digest`` (from the page),
+    nothing is applied unless the recomputed preview is exactly the one the approver saw."""
     _require(actor, Capability.DECIDE_CASES, region_code)
     if month < next_month(today or timezone.localdate()):
         raise ValidationFailed(
@@ -858,6 +878,8 @@ def standard_change_apply(
             fields={"month": [_("不能早于下月")]},
         )
     rows = standard_change_preview(region_code=region_code, program=program, month=month)
+    if digest is not None and digest != preview_digest(rows):
+        raise ConflictError(_("测算之后数据已有变化，请重新测算后再确认执行"))
     changed = rechecks = 0
     with transaction.atomic():
         locked = {

@@ -91,6 +91,7 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     recheck=recheck,
                     reason=reason,
                     taper=request.POST.get("taper") == "on",
+                    expected=request.POST.get("expected"),
                 )
             else:
                 services.recheck_dismiss(actor=request.user, recheck=recheck, reason=reason)
@@ -129,7 +130,11 @@ def standard_change(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             result = services.standard_change_apply(
-                actor=request.user, region_code=region, program=program, month=month
+                actor=request.user,
+                region_code=region,
+                program=program,
+                month=month,
+                digest=request.POST.get("digest", ""),
             )
         except DomainError as exc:
             if exc.status == 403:
@@ -165,6 +170,7 @@ def standard_change(request: HttpRequest) -> HttpResponse:
             "program": program,
             "programs": PROGRAMS,
             "month": month,
+            "digest": services.preview_digest(rows),
         },
     )
 

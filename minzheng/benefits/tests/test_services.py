@@ -494,3 +494,29 @@ def test_a_township_head_does_not_stop_benefits_unless_delegated(personas: dict[
     benefit = _dibao(personas)
     with pytest.raises(PermissionDeniedError):
         services.benefit_stop(actor=personas["township_a_head"], benefit=benefit, reason="x")
+
+
+def test_a_standard_change_applies_only_the_preview_the_approver_saw(personas: dict[str, Any]) -> None:
+    from minzheng.core.errors import ConflictError
+
+    _dibao(personas)
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 7, 1),
+        values={"dibao.standard_rural": "600", "procedure.complaint_phone": "0830-8888888"},
+        note="调标",
+    )
+    seen = services.preview_digest(
+        services.standard_change_preview(region_code=COUNTY, program="dibao", month=date(2025, 7, 1))
+    )
+    _dibao(personas)  # another benefit approved after the preview was shown
+    with pytest.raises(ConflictError, match="重新测算"):
+        services.standard_change_apply(
+            actor=personas["county_approver"],
+            region_code=COUNTY,
+            program="dibao",
+            month=date(2025, 7, 1),
+            today=date(2025, 6, 20),
+            digest=seen,
+        )

@@ -96,3 +96,29 @@ def test_the_monitoring_list_does_not_query_per_row(personas: dict[str, Any], cl
     with CaptureQueriesContext(connection) as four:
         client.get(reverse("benefits:monitoring"))
     assert len(four) == len(one)
+
+
+def test_applying_a_recheck_whose_result_changed_meanwhile_is_refused(
+    personas: dict[str, Any], client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from decimal import Decimal
+
+    from minzheng.registry import services as registry
+
+    benefit = _dibao(personas)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=personas["township_a_clerk"],
+            household=benefit.household,
+            category="wage",
+            monthly_amount=Decimal("300"),
+            source="零工",
+        )
+    recheck = Recheck.objects.get(benefit=benefit)
+    url = reverse("benefits:recheck", kwargs={"pk": recheck.pk})
+    approver = client_for("county_approver")
+    assert 'name="expected" value="1:540.00"' in approver.get(url).content.decode()  # 3 × 580 − 1200
+    response = approver.post(url, {"action": "apply", "reason": "", "expected": "1:600.00"})
+    assert response.status_code == 400 and "已更新" in response.content.decode()
+    response = approver.post(url, {"action": "apply", "reason": "", "expected": "1:540.00"})
+    assert response.status_code == 302
