@@ -693,13 +693,14 @@ def notice_publish(*, actor: Any, application: Application, today: date | None =
     _require(actor, Capability.PROCESS_CASES, application.region_id)
     today = _today(today)
     policy = case_policy(application, today)
-    fields = _notice_fields(application, policy)
-    if not fields["complaint_phone"]:
+    if not policy.get("procedure").complaint_phone:
         raise ValidationFailed(
             _("请先在政策参数中设置乡镇监督举报电话(公示须载明)"), fields={"complaint_phone": [_("未设置")]}
         )
     with transaction.atomic():
         case = _locked(application, "publish")
+        # what is published comes from the locked row (the review's amount), never from the caller's copy
+        fields = _notice_fields(case, policy)
         if not _publishable(case, today, policy):
             case.status = Status.NOTICE_ENDED
             refresh_clock(case, today=today)
@@ -710,7 +711,7 @@ def notice_publish(*, actor: Any, application: Application, today: date | None =
                 region_code=case.region_id,
                 target=case,
                 target_repr=_case_repr(case),
-                new={"status": case.status, "published": False, "reason": "minor"},
+                new={"status": case.status, "published": False},
             )
             return None
         notice = _publish(case, actor, fields, policy, today)
@@ -1083,6 +1084,9 @@ def application_decide(
     action = "approve" if approve else "refuse"
     with transaction.atomic():
         case = _locked(application, action)
+        _may_decide(
+            actor, case, policy, amount=final
+        )  # again on the locked row: who reviewed it may have changed
         _approval_blockers(case, approve=approve)
         if approve:
             value = to_decimal(amount) if amount not in (None, "") else case.proposed_amount

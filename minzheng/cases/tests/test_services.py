@@ -470,3 +470,11 @@ def test_temporary_assistance_runs_the_same_machine_and_small_amounts_stay_in_th
         services.application_decide(actor=personas["township_a_head"], application=case, approve=True)
     services.application_decide(actor=personas["county_approver"], application=case, approve=True)
     assert Benefit.objects.get(application=case).period == "one_off"
+
+
+def test_the_notice_publishes_the_reviewed_amount_even_from_a_stale_copy(personas: dict[str, Any]) -> None:
+    case = to_checked(personas, submit(personas, poor_household(personas)))
+    stale = Application.objects.get(pk=case.pk)  # loaded before the review
+    services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
+    notice = services.notice_publish(actor=personas["township_a_clerk"], application=stale)
+    assert notice is not None and (notice.public_amount, notice.public_members) == (Decimal("840"), 3)
