@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "minzheng.cases",
     "minzheng.notices",
     "minzheng.benefits",
+    "minzheng.payments",
     "minzheng.demo",
 ]
 

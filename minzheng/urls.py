@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/", include("minzheng.cases.urls")),
     path("gongshi/", include("minzheng.notices.urls")),
     path("benefits/", include("minzheng.benefits.urls")),
+    path("payments/", include("minzheng.payments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((regions_api, "regions"), namespace="api_regions")),
     path("api/v1/", include((assessment_api, "assessment"), namespace="api_assessment")),

@@ -48,6 +48,10 @@ class Capability(models.TextChoices):
     REVIEW_CASES = "review_cases", _("乡镇初审")
     DECIDE_CASES = "decide_cases", _("审核确认")
     MANAGE_QUOTAS = "manage_quotas", _("设置总量控制名额")
+    VIEW_PAYMENTS = "view_payments", _("查看发放名册")
+    PREPARE_PAYMENTS = "prepare_payments", _("生成、核对发放名册，导入银行回盘")
+    APPROVE_PAYMENTS = "approve_payments", _("审批发放名册")
+    MANAGE_BANK_TEMPLATES = "manage_bank_templates", _("维护银行文件模板")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -70,6 +74,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # a township head decides only where the policy delegates confirmation (DB-03); the service checks it
     Capability.DECIDE_CASES: frozenset({Role.COUNTY_APPROVER, Role.TOWNSHIP_HEAD}),
     Capability.MANAGE_QUOTAS: frozenset({Role.COUNTY_ADMIN}),
+    Capability.VIEW_PAYMENTS: frozenset(
+        {Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD, Role.COUNTY_APPROVER, Role.COUNTY_ADMIN, Role.AUDITOR}
+    ),
+    # the township makes its rosters; the county administrator may make a county-wide one
+    Capability.PREPARE_PAYMENTS: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
+    Capability.APPROVE_PAYMENTS: frozenset({Role.COUNTY_APPROVER}),
+    Capability.MANAGE_BANK_TEMPLATES: frozenset({Role.COUNTY_ADMIN}),
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

@@ -23,7 +23,10 @@ from minzheng.policy.resolve import PARAMETERS, Layer, Parameter, PolicySet, dif
 from minzheng.regions.models import Level, Region
 from minzheng.rules.programs import POLICY_CLASSES, PROGRAMS
 
-NAMESPACE_LABELS = {"procedure": gettext_lazy("办理程序(公示电话、时限等)")}
+NAMESPACE_LABELS = {
+    "procedure": gettext_lazy("办理程序(公示电话、时限等)"),
+    "payments": gettext_lazy("待遇发放(发放频率、补发、抵扣、核对)"),
+}
 
 
 @dataclass(frozen=True)

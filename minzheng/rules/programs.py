@@ -9,6 +9,7 @@ from minzheng.rules import (
     elderly_allowance,
     funeral_subsidy,
     medical,
+    payments,
     procedure,
     tekun,
     temporary,
@@ -33,7 +34,8 @@ PROGRAMS: dict[str, Program] = {p.code: p for module in _MODULES for p in module
 #: one policy dataclass per namespace (two programs may share one, e.g. the two disability subsidies), plus the
 #: procedure's own parameters
 POLICY_CLASSES: dict[str, type] = {p.policy_key: p.policy for p in PROGRAMS.values()} | {
-    "procedure": procedure.Policy
+    "procedure": procedure.Policy,
+    "payments": payments.Policy,
 }
 
 

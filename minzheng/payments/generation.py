@@ -1,0 +1,398 @@
+"""Building a cycle's roster inside the database, a chunk of benefits at a time.
+
+The regular lines are one `INSERT … SELECT` per chunk: the amount of each month is the benefit's history in force
+that month (the latest `BenefitChange` dated on or before it; a stop is a change to 0), so taper months, band
+changes, standard changes and stops need no special case here. What is rare and needs months counted one by one —
+back pay for late approvals, reissues of failed lines, deductions of recoveries — is added to the chunk's lines
+afterwards, in Python, for the few benefits concerned.
+
+Each chunk is its own transaction, so the page can show progress; the cycle stays in the state `building` (never
+listed as a roster, never approvable) until the last chunk is in. A build killed half-way leaves a `building`
+cycle whose lines the next build deletes before it starts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext as _
+
+from minzheng.benefits.models import BenefitChange, Recovery
+from minzheng.cases.models import Benefit
+from minzheng.core.money import ZERO
+from minzheng.payments.models import PayCycle, Reissue, RosterLine
+from minzheng.registry.models import Household, Member
+
+#: benefits per transaction: big enough that the statement dominates, small enough for a live progress bar
+CHUNK = 50_000
+
+
+def add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    """Every first-of-month from ``first`` to ``last`` inclusive."""
+    out: list[date] = []
+    month = first
+    while month <= last:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def region_range(code: str) -> tuple[str, str]:
+    """[code, code:) — every region code that starts with ``code`` (codes are digits; ':' sorts after '9'), as a
+    range both databases answer from an index (SQLite's LIKE never uses a plain one)."""
+    return code, code + ":"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one build needs to know, fixed at its start."""
+
+    cycle_id: int
+    region: str
+    programs: tuple[str, ...]
+    period_start: date
+    months: int
+    #: benefits that started before this month are not looked at for back pay (the policy's limit)
+    arrears_window: date
+    #: back pay reaches no further back than this month: the window, and the first cycle ever generated for these
+    #: programs here (months before it were paid outside the system); None for that first cycle: no back pay
+    arrears_floor: date | None
+    recovery_deduction: bool
+
+    @property
+    def period_end(self) -> date:
+        return add_months(self.period_start, self.months - 1)
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _month_amount_sql(month_param: str) -> str:
+    """The id of the benefit's change in force in a month (correlated; uses the (benefit, effective_month) index)."""
+    change = _table(BenefitChange)
+    return (
+        f"(SELECT c.id FROM {change} c WHERE c.benefit_id = b.id AND c.effective_month <= {month_param} "  # noqa: S608 - identifiers from model metadata
+        "ORDER BY c.effective_month DESC, c.id DESC LIMIT 1)"
+    )
+
+
+def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
+    """The INSERT … SELECT of one chunk's regular lines (two placeholders left for the benefit id range)."""
+    benefit, household, member, line = (_table(m) for m in (Benefit, Household, Member, RosterLine))
+    change = _table(BenefitChange)
+    months = months_between(plan.period_start, plan.period_end)
+    joins = []
+    params: list[Any] = []
+    for index, month in enumerate(months):
+        joins.append(f"LEFT JOIN {change} c{index} ON c{index}.id = {_month_amount_sql('%s')}")
+        params.append(month)
+    monthly_sum = " + ".join(f"COALESCE(c{i}.new_amount, 0)" for i in range(len(months)))
+    # a one-off grant (temporary assistance, a funeral grant) is paid once, in the cycle of its first month
+    amount = f"CASE WHEN b.period = 'monthly' THEN {monthly_sum} ELSE b.amount END"
+    last = len(months) - 1
+    low, high = region_range(plan.region)
+    program_marks = ", ".join(["%s"] * len(plan.programs))
+    sql = f"""
+        INSERT INTO {line} (
+            cycle_id, benefit_id, change_id, household_id, region_id, program, payee_name, payee_id_number,
+            bank_name, account_holder, account_number, members_covered, months_from, months_to,
+            regular_amount, arrears_amount, reissue_amount, deduction_amount, amount, note, status, reissue
+        )
+        SELECT * FROM (
+            SELECT %s, b.id, c{last}.id, h.id, b.region_id, b.program,
+                COALESCE(pm.name, hm.name, ''), COALESCE(pm.id_number, hm.id_number, ''),
+                h.bank_name, h.account_holder, h.account_number, b.members_covered, %s, %s,
+                {amount} AS regular, 0, 0, 0, {amount}, '', 'pending', ''
+            FROM {benefit} b
+            JOIN {household} h ON h.id = b.household_id
+            LEFT JOIN {member} hm ON hm.id = h.head_id
+            LEFT JOIN {member} pm ON pm.id = b.member_id
+            {" ".join(joins)}
+            WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
+              AND b.program IN ({program_marks}) AND b.first_month <= %s
+              AND (b.period = 'monthly' OR b.first_month >= %s)
+        ) lines
+        WHERE regular > 0
+    """  # noqa: S608 - identifiers from model metadata, every value a parameter
+    head = [plan.cycle_id, plan.period_start, plan.period_end]
+    where_tail = [low, high, *plan.programs, plan.period_end, plan.period_start]
+    # placeholders in order: the SELECT list, the joins' months, the chunk's id range, the filters
+    return sql, [*head, *params, "__LOW__", "__HIGH__", *where_tail]
+
+
+def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[list[Any]]]) -> None:
+    """Insert one chunk's lines and complete the few that get back pay, a reissue or a deduction (caller's
+    transaction). ``outstanding`` is what households still owe (household → [[recovery id, amount], …]); the
+    deductions made here are taken off it."""
+    sql, params = regular_lines_sql(plan)
+    params = [low if p == "__LOW__" else high if p == "__HIGH__" else p for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    arrears = _arrears_due(plan, low, high)
+    reissues = _reissues_due(plan, low, high)
+    benefit_ids = set(arrears) | {old.benefit_id for old in reissues}
+    owing = [h for h, owed in outstanding.items() if owed] if plan.recovery_deduction else []
+    query = RosterLine.objects.filter(cycle_id=plan.cycle_id, benefit_id__gte=low, benefit_id__lt=high)
+    lines = {line.benefit_id: line for line in query.filter(benefit_id__in=benefit_ids)}
+    if owing:
+        lines.update({line.benefit_id: line for line in query.filter(household_id__in=owing)})
+    touched: set[int] = set()
+    for benefit, paid in arrears.values():
+        line = _line_for(plan, benefit, lines)
+        line.arrears_amount = sum((a for _m, a in paid), ZERO)
+        line.months_from = min(m for m, _a in paid)
+        _append_note(
+            line,
+            _("补发 %(from)s 至 %(to)s 共 %(n)s 个月：%(detail)s")
+            % {
+                "from": f"{paid[0][0]:%Y-%m}",
+                "to": f"{paid[-1][0]:%Y-%m}",
+                "n": len(paid),
+                "detail": " + ".join(str(a) for _m, a in paid),
+            },
+        )
+        touched.add(benefit.pk)
+    for old in reissues:
+        line = _line_for(plan, old.benefit, lines)
+        line.reissue_amount += old.amount
+        _append_note(
+            line,
+            _("重发 %(period)s 退票 %(amount)s 元(%(reason)s)")
+            % {
+                "period": f"{old.cycle.period_start:%Y-%m}",
+                "amount": old.amount,
+                "reason": old.failure_reason or _("原因未注明"),
+            },
+        )
+        touched.add(old.benefit_id)
+    if reissues:
+        RosterLine.objects.filter(pk__in=[old.pk for old in reissues]).update(reissued_in_id=plan.cycle_id)
+    if owing:
+        touched |= _deduct(lines, outstanding)
+    for benefit_id in touched:
+        line = lines[benefit_id]
+        line.amount = line.regular_amount + line.arrears_amount + line.reissue_amount - line.deduction_amount
+    if touched:
+        RosterLine.objects.bulk_update(
+            [lines[b] for b in touched],
+            [
+                "months_from",
+                "arrears_amount",
+                "reissue_amount",
+                "deduction_amount",
+                "amount",
+                "note",
+                "recovery",
+            ],
+        )
+
+
+def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> RosterLine:
+    """The benefit's line in this cycle, created (with nothing regular to pay) when only back pay or a reissue is
+    due. The payee and account are read now, like the regular lines'."""
+    line = lines.get(benefit.pk)
+    if line is not None:
+        return line
+    household = benefit.household
+    payee = benefit.member or household.head
+    last_change = BenefitChange.objects.filter(benefit=benefit).order_by("-effective_month", "-pk").first()
+    line = RosterLine.objects.create(
+        cycle_id=plan.cycle_id,
+        benefit=benefit,
+        change=last_change,
+        household=household,
+        region_id=benefit.region_id,
+        program=benefit.program,
+        payee_name=payee.name if payee else "",
+        payee_id_number=payee.id_number if payee else "",
+        bank_name=household.bank_name,
+        account_holder=household.account_holder,
+        account_number=household.account_number,
+        members_covered=benefit.members_covered,
+        months_from=plan.period_start,
+        months_to=plan.period_end,
+        regular_amount=ZERO,
+        amount=ZERO,
+    )
+    lines[benefit.pk] = line
+    return line
+
+
+def _append_note(line: RosterLine, text: str) -> None:
+    line.note = f"{line.note}；{text}" if line.note else text
+
+
+def _amounts_by_month(benefit_ids: list[int], last: date) -> dict[int, list[tuple[date, Decimal]]]:
+    history: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for benefit_id, month, amount in (
+        BenefitChange.objects.filter(benefit_id__in=benefit_ids, effective_month__lte=last)
+        .order_by("benefit_id", "effective_month", "pk")
+        .values_list("benefit_id", "effective_month", "new_amount")
+    ):
+        history[benefit_id].append((month, amount if amount is not None else ZERO))
+    return history
+
+
+def amount_in(history: list[tuple[date, Decimal]], month: date) -> Decimal:
+    """The amount in force in ``month`` from a benefit's (month, amount) history in date order."""
+    amount = ZERO
+    for effective, value in history:
+        if effective > month:
+            break
+        amount = value
+    return amount
+
+
+def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, list[tuple[date, Decimal]]]]:
+    """DB-29: months from the first payment month that no earlier cycle paid (an approval after its month's roster
+    was made), at the amount in force each month, within the policy's limit. benefit id → (benefit, months)."""
+    if plan.arrears_floor is None or plan.arrears_floor >= plan.period_start:
+        return {}
+    floor: date = plan.arrears_floor
+    low_code, high_code = region_range(plan.region)
+    candidates = list(
+        Benefit.objects.filter(
+            pk__gte=low,
+            pk__lt=high,
+            region_id__gte=low_code,
+            region_id__lt=high_code,
+            program__in=plan.programs,
+            period="monthly",
+            first_month__gte=plan.arrears_window,
+            first_month__lt=plan.period_start,
+        ).select_related("household__head", "member")
+    )
+    if not candidates:
+        return {}
+    covered = dict(
+        RosterLine.objects.filter(benefit_id__in=[b.pk for b in candidates])
+        .exclude(cycle_id=plan.cycle_id)
+        .exclude(cycle__state="building")
+        .values("benefit_id")
+        .annotate(last=Max("months_to"))
+        .values_list("benefit_id", "last")
+    )
+    owed: dict[int, list[date]] = {}
+    for benefit in candidates:
+        start = max(benefit.first_month, floor)
+        if benefit.pk in covered:
+            start = max(start, add_months(covered[benefit.pk], 1))
+        months = months_between(start, add_months(plan.period_start, -1))
+        if months:
+            owed[benefit.pk] = months
+    if not owed:
+        return {}
+    history = _amounts_by_month(list(owed), add_months(plan.period_start, -1))
+    due: dict[int, tuple[Benefit, list[tuple[date, Decimal]]]] = {}
+    for benefit in candidates:
+        paid = [(m, amount_in(history[benefit.pk], m)) for m in owed.get(benefit.pk, [])]
+        paid = [(m, a) for m, a in paid if a > 0]
+        if paid:
+            due[benefit.pk] = (benefit, paid)
+    return due
+
+
+def _reissues_due(plan: Plan, low: int, high: int) -> list[RosterLine]:
+    """Failed lines of earlier cycles for these programs that the clerk sent to the next cycle."""
+    low_code, high_code = region_range(plan.region)
+    return list(
+        RosterLine.objects.filter(
+            benefit_id__gte=low,
+            benefit_id__lt=high,
+            region_id__gte=low_code,
+            region_id__lt=high_code,
+            program__in=plan.programs,
+            reissue=Reissue.NEXT_CYCLE,
+            reissued_in__isnull=True,
+            cycle__period_start__lt=plan.period_start,
+        )
+        .exclude(cycle_id=plan.cycle_id)
+        .select_related("benefit__household__head", "benefit__member", "cycle")
+        .order_by("pk")
+    )
+
+
+def outstanding_recoveries(plan: Plan) -> dict[int, list[list[Any]]]:
+    """household → [[recovery id, still owed], …] in the order recorded, for the cycle's region."""
+    low_code, high_code = region_range(plan.region)
+    rows = (
+        Recovery.objects.filter(region_id__gte=low_code, region_id__lt=high_code)
+        .annotate(deducted=Sum("deductions__deduction_amount"))
+        .order_by("pk")
+        .values_list("pk", "benefit__household_id", "amount", "deducted")
+    )
+    owed: dict[int, list[list[Any]]] = defaultdict(list)
+    for pk, household_id, amount, deducted in rows:
+        left = amount - (deducted or ZERO)
+        if left > 0:
+            owed[household_id].append([pk, left])
+    return dict(owed)
+
+
+def _deduct(lines: dict[int, RosterLine], outstanding: dict[int, list[list[Any]]]) -> set[int]:
+    """DB-47 where the policy allows it: what a household still owes comes off its lines, never below zero (one
+    recovery per line, so each deduction names the record it pays back)."""
+    touched: set[int] = set()
+    for line in sorted(lines.values(), key=lambda item: item.pk):
+        owed = outstanding.get(line.household_id)
+        if not owed:
+            continue
+        recovery_id, left = owed[0]
+        take = min(left, line.regular_amount + line.arrears_amount + line.reissue_amount)
+        if take <= 0:
+            continue
+        line.deduction_amount = take
+        line.recovery_id = recovery_id
+        _append_note(
+            line, _("抵扣应追回款 %(amount)s 元(追回记录 %(pk)s)") % {"amount": take, "pk": recovery_id}
+        )
+        touched.add(line.benefit_id)
+        if left - take > 0:
+            owed[0][1] = left - take
+        else:
+            owed.pop(0)
+    return touched
+
+
+def benefit_id_chunks(plan: Plan, size: int = CHUNK) -> list[tuple[int, int]]:
+    """[low, high) ranges of benefit ids covering every benefit the cycle may pay."""
+    low_code, high_code = region_range(plan.region)
+    bounds = Benefit.objects.filter(
+        region_id__gte=low_code, region_id__lt=high_code, program__in=plan.programs
+    ).values_list("pk", flat=True)
+    first = bounds.order_by("pk").first()
+    last = bounds.order_by("-pk").first()
+    if first is None or last is None:
+        return []
+    return [(start, min(start + size, last + 1)) for start in range(first, last + 1, size)]
+
+
+def build(
+    plan: Plan, *, heartbeat: Callable[[], None], progress: Callable[[int, int], None], chunk: int = CHUNK
+) -> None:
+    """Every chunk, each in its own transaction, with a heartbeat and progress after each."""
+    chunks = benefit_id_chunks(plan, chunk)
+    outstanding = outstanding_recoveries(plan) if plan.recovery_deduction else {}
+    for index, (low, high) in enumerate(chunks):
+        with transaction.atomic():
+            build_chunk(plan, low, high, outstanding)
+        heartbeat()
+        progress(index + 1, len(chunks))
+
+
+def cycle_totals(cycle: PayCycle) -> tuple[int, Decimal]:
+    agg = RosterLine.objects.filter(cycle=cycle).aggregate(n=Count("pk"), total=Sum("amount"))
+    return agg["n"], agg["total"] or ZERO
