@@ -340,7 +340,7 @@ REF_HEADERS = ("流水号", "参考号", "ref")
 ACCOUNT_HEADERS = ("账号", "收款账号", "银行账号", "卡号", "account")
 AMOUNT_HEADERS = ("金额", "交易金额", "发放金额", "amount")
 RESULT_HEADERS = ("结果", "处理结果", "交易状态", "状态", "result")
-REASON_HEADERS = ("原因", "失败原因", "备注", "reason")
+REASON_HEADERS = ("失败原因", "原因", "reason", "备注")
 PAID_WORDS = {"成功", "已到账", "success", "ok", "s", "0", "交易成功"}
 FAILED_WORDS = {"失败", "退票", "fail", "failed", "f", "1", "交易失败"}
 
@@ -364,9 +364,11 @@ def _read_table(name: str, content: bytes) -> list[list[Any]]:
 
 
 def _find(header: list[str], names: tuple[str, ...]) -> int | None:
-    for index, cell in enumerate(header):
-        if str(cell).strip().lower() in {n.lower() for n in names}:
-            return index
+    """The column of the first of ``names`` (in their order of preference) that the header has."""
+    cells = [str(cell).strip().lower() for cell in header]
+    for name in names:
+        if name.lower() in cells:
+            return cells.index(name.lower())
     return None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
-from minzheng.core.money import ZERO
+from minzheng.core.money import ZERO, round_money
 from minzheng.payments.models import PayCycle, RosterLine
 from minzheng.regions.models import Region
 from minzheng.registry.models import Member
@@ -100,7 +100,8 @@ def run_checks(cycle: PayCycle) -> dict[str, Any]:
                 _problem(
                     "payee_deceased",
                     line,
-                    _("领款人已于 %(d)s 死亡，请变更户主或领款人后重新生成") % {"d": died.isoformat() if died else ""},
+                    _("领款人已于 %(d)s 死亡，请变更户主或领款人后重新生成")
+                    % {"d": died.isoformat() if died else ""},
                     blocking=True,
                 )
             )
@@ -155,7 +156,7 @@ def _changed_amounts(cycle: PayCycle, previous: PayCycle) -> list[dict[str, Any]
 def _totals_by_village(cycle: PayCycle, previous: PayCycle | None) -> list[dict[str, Any]]:
     def totals(of: PayCycle) -> dict[tuple[str, str], tuple[int, Decimal]]:
         return {
-            (row["region_id"], row["program"]): (row["n"], row["total"] or ZERO)
+            (row["region_id"], row["program"]): (row["n"], round_money(row["total"] or ZERO))
             for row in RosterLine.objects.filter(cycle=of)
             .values("region_id", "program")
             .annotate(n=Count("pk"), total=Sum("amount"))

@@ -109,13 +109,14 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
         INSERT INTO {line} (
             cycle_id, benefit_id, change_id, household_id, region_id, program, payee_name, payee_id_number,
             bank_name, account_holder, account_number, members_covered, months_from, months_to,
-            regular_amount, arrears_amount, reissue_amount, deduction_amount, amount, note, status, reissue
+            regular_amount, arrears_amount, reissue_amount, deduction_amount, amount, note, status, reissue,
+            failure_reason
         )
         SELECT * FROM (
             SELECT %s, b.id, c{last}.id, h.id, b.region_id, b.program,
                 COALESCE(pm.name, hm.name, ''), COALESCE(pm.id_number, hm.id_number, ''),
                 h.bank_name, h.account_holder, h.account_number, b.members_covered, %s, %s,
-                {amount} AS regular, 0, 0, 0, {amount}, '', 'pending', ''
+                {amount} AS regular, 0, 0, 0, {amount}, '', 'pending', '', ''
             FROM {benefit} b
             JOIN {household} h ON h.id = b.household_id
             LEFT JOIN {member} hm ON hm.id = h.head_id

@@ -1,0 +1,49 @@
+"""Benefits built through the real procedure, with bank accounts, for the payment tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from minzheng.cases import services as cases
+from minzheng.cases.models import Benefit
+from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
+from minzheng.core.testing.personas import VILLAGE_A1
+from minzheng.registry.models import Household
+from minzheng.registry.services import HouseholdData, household_update
+from minzheng.registry.validation import luhn_check_digit
+
+_accounts = iter(range(1, 10_000))
+
+
+def account_number() -> str:
+    """A fresh 19-digit UnionPay-style number that passes the Luhn check."""
+    payload = f"622848040256{next(_accounts):06d}"
+    return payload + luhn_check_digit(payload)
+
+
+def set_account(personas: dict[str, Any], household: Household, number: str) -> None:
+    household_update(
+        actor=personas["township_a_clerk"],
+        household=household,
+        data=HouseholdData(
+            region_code=household.region_id,
+            address=household.address,
+            hukou_type=household.hukou_type,
+            phone=household.phone,
+            bank_name="泸县农商银行",
+            account_holder=household.head.name if household.head else "",
+            account_number=number,
+        ),
+    )
+
+
+def approved_dibao(
+    personas: dict[str, Any], *, decided: date = date(2025, 3, 20), account: str | None = None
+) -> Benefit:
+    """WE-01's household (3 people, 900 a month): 840 元 a month from the month after ``decided``."""
+    household = poor_household(personas, VILLAGE_A1)
+    set_account(personas, household, account if account is not None else account_number())
+    case = to_notice_ended(personas, submit(personas, household))
+    cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=decided)
+    return Benefit.objects.get(application=case)
