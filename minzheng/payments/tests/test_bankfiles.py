@@ -207,8 +207,8 @@ def test_a_return_file_marks_three_lines_failed_and_they_are_reissued_next_month
     header, body = rows[0], rows[1:-1]
     returned = [[*header, "结果", "失败原因"]]
     for index, row in enumerate(body):
-        failed = index < 3
-        returned.append([*row, "失败" if failed else "成功", "账户已销户" if failed else ""])
+        fails = index < 3
+        returned.append([*row, "失败" if fails else "成功", "账户已销户" if fails else ""])
     result = bankfiles.bank_return_import(
         actor=personas["township_a_clerk"], cycle=cycle, file_name="回盘.xlsx", content=_return_file(returned)
     )

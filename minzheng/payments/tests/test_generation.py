@@ -52,7 +52,7 @@ def test_a_month_pays_the_amount_in_force_and_nothing_before_the_first_month(
         Decimal("840.00"),
     )
     assert line.account_number == benefit.household.account_number
-    assert line.payee_name == benefit.household.head.name
+    assert benefit.household.head is not None and line.payee_name == benefit.household.head.name
     assert line.change is not None and line.change.new_amount == Decimal("840")
     assert (april.line_count, april.total) == (1, Decimal("840.00"))
 
