@@ -20,7 +20,7 @@ from minzheng.registry.documents import document_add
 from minzheng.registry.idnumber import check_character
 from minzheng.registry.models import DocumentType, Household, HukouType, Relation
 from minzheng.registry.services import HouseholdData, household_create, income_add
-from minzheng.registry.validation import MemberData
+from minzheng.registry.validation import MemberData, luhn_check_digit
 
 DEMO_COUNTY = "510521"
 #: the demo case households' IDs carry 江阳区's code (first issued there), so they never meet the generator's numbers
@@ -54,6 +54,32 @@ CASES = (
     DemoCase("510521103224", "renhe_officer", "高德寿", "", "", "0", "approved", "elderly_allowance"),
 )
 
+_SURNAMES = "陈林黄何罗唐许邓韩曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏"
+_GIVEN = ("志强", "建国", "德华", "永红", "海波", "国庆", "长春", "光明", "明亮", "家富", "天佑", "顺利")
+_WIVES = ("秀英", "桂芳", "春兰", "玉珍", "淑华", "凤英", "翠萍", "素珍", "丽华", "金凤", "小琴", "美兰")
+#: 低保 households on the payroll of the two demo villages: what December's roster is made of
+PAYROLL = tuple(
+    DemoCase(
+        "510521103222" if n % 2 == 0 else "510521103224",
+        "baixiang_officer" if n % 2 == 0 else "renhe_officer",
+        _SURNAMES[n] + _GIVEN[n % len(_GIVEN)],
+        _SURNAMES[(n + 7) % len(_SURNAMES)] + _WIVES[n % len(_WIVES)],
+        _SURNAMES[n] + "小" + "宇涛婷杰洋敏"[n % 6],
+        str(300 + (n * 137) % 1000),
+        "approved",
+    )
+    for n in range(24)
+)
+#: two of them whose bank accounts the roster's checks flag: none on file, and one typed in before the registry
+#: checked account numbers (the registry refuses it today, so the demo writes it as an old import would have)
+NO_ACCOUNT, LEGACY_ACCOUNT = PAYROLL[3].head, PAYROLL[10].head
+LEGACY_ACCOUNT_NUMBER = "6228 4804 0256 489O 018"
+
+
+def _account(serial: int) -> str:
+    payload = f"622848040256{serial:06d}"
+    return payload + luhn_check_digit(payload)
+
 
 def _id(birth: date, serial: int, *, male: bool) -> str:
     order = serial * 2 + (1 if male else 0)
@@ -80,22 +106,27 @@ def _household(spec: DemoCase, serial: int, clerk: User, today: date) -> Househo
     result = household_create(
         actor=clerk,
         data=HouseholdData(
-            region_code=spec.village, address=f"{serial + 1} 组 {serial + 8} 号", hukou_type=HukouType.RURAL
+            region_code=spec.village,
+            address=f"{serial + 1} 组 {serial + 8} 号",
+            hukou_type=HukouType.RURAL,
+            bank_name="" if spec.head == NO_ACCOUNT else "泸县农村商业银行",
+            account_holder="" if spec.head == NO_ACCOUNT else spec.head,
+            account_number="" if spec.head == NO_ACCOUNT else _account(serial),
         ),
         head=MemberData(
             name=spec.head,
-            id_number=_id(date(1975, 3, 1 + serial), serial, male=True),
+            id_number=_id(date(1975, 3, 1) + timedelta(days=serial), serial, male=True),
             relation=Relation.HEAD,
         ),
         members=[
             MemberData(
                 name=spec.spouse,
-                id_number=_id(date(1977, 6, 1 + serial), serial, male=False),
+                id_number=_id(date(1977, 6, 1) + timedelta(days=serial), serial, male=False),
                 relation=Relation.SPOUSE,
             ),
             MemberData(
                 name=spec.child,
-                id_number=_id(date(2012, 9, 1 + serial), serial + 100, male=serial % 2 == 0),
+                id_number=_id(date(2012, 9, 1) + timedelta(days=serial), serial + 100, male=serial % 2 == 0),
                 relation=Relation.SON if serial % 2 == 0 else Relation.DAUGHTER,
                 schooling="compulsory",
             ),
@@ -150,7 +181,7 @@ def demo_cases_load(today: date | None = None) -> int:
         )
     today = today or timezone.localdate()
     clerk, head, approver = users["desheng_clerk"], users["desheng_head"], users["approver"]
-    for serial, spec in enumerate(CASES):
+    for serial, spec in enumerate(CASES + PAYROLL):
         household = _household(spec, serial, clerk, today)
         officer = users[spec.officer]
         if spec.stage == "none":
@@ -217,4 +248,7 @@ def demo_cases_load(today: date | None = None) -> int:
             source="妻子在镇上超市务工",
             member=spouse,
         )
-    return sum(1 for spec in CASES if spec.stage != "none")
+    Household.objects.filter(head__name=LEGACY_ACCOUNT, region_id__in={c.village for c in PAYROLL}).update(
+        account_number=LEGACY_ACCOUNT_NUMBER
+    )
+    return sum(1 for spec in CASES + PAYROLL if spec.stage != "none")

@@ -8,6 +8,7 @@ export, to compare with what the bank reports.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -98,6 +99,17 @@ def exports_dir() -> Path:
     path = Path(settings.VAR_DIR) / "exports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _remove_stale_parts(older_than: float = 6 * 3600) -> None:
+    """What killed exports left behind (a running export touches its file far more often than this)."""
+    import time
+
+    limit = time.time() - older_than
+    for path in exports_dir().glob("*.part"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < limit:
+                path.unlink()
 
 
 def templates_for(region_code: str) -> list[BankTemplate]:
@@ -311,6 +323,7 @@ def bank_file_export(
         created_by=actor,
     )
     stored = f"{secrets.token_hex(16)}.{extension}"
+    _remove_stale_parts()
     partial = exports_dir() / f"{stored}.part"
     control = write_file(cycle, template, partial, progress, step)
     os.replace(partial, exports_dir() / stored)
@@ -505,3 +518,32 @@ def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: 
             },
         )
     return record
+
+
+#: what banks write when a credit fails, for drills
+DRILL_REASONS = ("账户已冻结", "户名与账号不符", "账号不存在或已销户")
+
+
+def drill_return(record: BankExport, failures: int) -> bytes:
+    """A bank result file for a drill or the demo: the exported file's rows with 结果/失败原因 added, the first
+    ``failures`` lines failed. Only an .xlsx export can be read back this way."""
+    if not record.stored_name or not record.stored_name.endswith(".xlsx"):
+        raise ValidationFailed(_("只能从已完成的 Excel 银行文件生成演练回盘"))
+    import xlsxwriter
+    from python_calamine import CalamineWorkbook
+
+    rows = (
+        CalamineWorkbook.from_path(str(exports_dir() / record.stored_name)).get_sheet_by_index(0).to_python()
+    )
+    header, body = rows[0], [r for r in rows[1:] if not str(r[0]).startswith("合计")]
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(_("回盘"))
+    sheet.write_row(0, 0, [*header, "结果", "失败原因"])
+    for index, row in enumerate(body, start=1):
+        failed = index <= failures
+        cells = [_text(c) if isinstance(c, float) and c.is_integer() else c for c in row]
+        reason = DRILL_REASONS[(index - 1) % len(DRILL_REASONS)] if failed else ""
+        sheet.write_row(index, 0, [*cells, "失败" if failed else "成功", reason])
+    book.close()
+    return out.getvalue()

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import Benefit
-from minzheng.core.money import ZERO
+from minzheng.core.money import ZERO, round_money
 from minzheng.payments.models import PayCycle, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
 
@@ -396,4 +396,4 @@ def build(
 
 def cycle_totals(cycle: PayCycle) -> tuple[int, Decimal]:
     agg = RosterLine.objects.filter(cycle=cycle).aggregate(n=Count("pk"), total=Sum("amount"))
-    return agg["n"], agg["total"] or ZERO
+    return agg["n"], round_money(agg["total"] or ZERO)

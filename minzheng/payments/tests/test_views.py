@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import xlsxwriter
-from django.test.utils import CaptureQueriesContext
 from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -69,7 +69,7 @@ def test_the_whole_round_from_generation_to_the_returned_failures(
     page = clerk.get(reverse("payments:cycle", args=[cycle.pk])).content.decode()
     assert "控制数：4 笔，合计 3360.00 元" in page
     download = clerk.get(reverse("payments:export_download", args=[record.pk]))
-    content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+    content = b"".join(download.streaming_content)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert len(rows) == 6 and rows[-1][0] == "合计 4 笔"
     assert AuditEvent.objects.filter(event_code="payments.bank_file_downloaded").count() == 1

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from minzheng.accounts.models import User
 from minzheng.core.errors import DomainError
 from minzheng.payments import bankfiles, services
-from minzheng.payments.models import BankTemplate, PayCycle
+from minzheng.payments.models import BankExport, BankTemplate, PayCycle
 
 
 def _month(raw: str) -> date:
@@ -43,12 +43,28 @@ class Command(BaseCommand):
         export.add_argument("--template", type=int, required=True)
         export.add_argument("--pause", type=float, default=0.0, help=_("每步之后暂停的秒数(演练中断用)"))
         export.add_argument("--step", type=int, default=50_000, help=_("每写多少行报告一次进度"))
+        drill = sub.add_parser(
+            "drill-return", help=_("演练用：按已导出的 Excel 银行文件生成一份回盘，前 N 笔失败")
+        )
+        drill.add_argument("--export", type=int, required=True)
+        drill.add_argument("--fail", type=int, default=3)
+        drill.add_argument("out")
         back = sub.add_parser("return", help=_("导入银行回盘文件"))
         back.add_argument("--user", required=True)
         back.add_argument("--cycle", type=int, required=True)
         back.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "drill-return":
+            record = BankExport.objects.filter(pk=options["export"]).first()
+            if record is None:
+                raise CommandError(_("银行文件不存在"))
+            try:
+                Path(options["out"]).write_bytes(bankfiles.drill_return(record, options["fail"]))
+            except DomainError as exc:
+                raise CommandError(str(exc.message)) from None
+            self.stdout.write(options["out"])
+            return
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(_("用户不存在：%(u)s") % {"u": options["user"]})
