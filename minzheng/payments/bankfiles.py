@@ -126,7 +126,7 @@ def templates_for(region_code: str) -> list[BankTemplate]:
         for spec in DEFAULT_TEMPLATES:
             BankTemplate.objects.get_or_create(region=county, name=spec["name"], defaults=spec)
         found = list(BankTemplate.objects.filter(region_id__in=codes))
-    return found
+    return sorted(found, key=lambda t: (t.file_format != FileFormat.XLSX, t.name))
 
 
 def parse_columns(text: str) -> list[list[str]]:

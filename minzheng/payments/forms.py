@@ -44,7 +44,7 @@ class GenerateForm(forms.Form):
         regions = Region.objects.filter(code=scope) | Region.objects.filter(parent_id=scope, level="township")
         choices = [(r.code, r.name) for r in regions.order_by("code")]
         self.fields["region"].choices = choices  # type: ignore[attr-defined]
-        self.fields["month"].initial = timezone.localdate().replace(day=1)
+        self.fields["month"].initial = f"{timezone.localdate():%Y-%m}"  # what <input type=month> shows
 
 
 class ReturnForm(forms.Form):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from minzheng.accounts.roles import Capability
+from minzheng.core.money import ZERO, round_money
 from minzheng.core.navigation import Panel
 from minzheng.payments.models import BankExport, CycleState, PayCycle, PaymentStatus, Reissue, RosterLine
 
@@ -42,6 +43,8 @@ def status_counts(cycle: PayCycle) -> dict[str, Any]:
         reissues=Count("pk", filter=Q(reissue_amount__gt=0)),
         deductions=Count("pk", filter=Q(deduction_amount__gt=0)),
     )
+    for key in ("issued_total", "paid_total", "failed_total"):
+        agg[key] = round_money(agg[key] or ZERO)  # SQLite sums Decimals to 22382, not 22382.00
     return agg
 
 

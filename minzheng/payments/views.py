@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -200,14 +201,15 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     path = bankfiles.exports_dir() / record.stored_name
     if not path.exists():
         raise Http404
-    audit_record(
-        event_code=FILE_DOWNLOADED,
-        actor=request.user,
-        region_code=record.cycle.region_id,
-        target=record,
-        target_repr=record.download_name,
-        ip_address=request.META.get("REMOTE_ADDR"),
-    )
+    with transaction.atomic():
+        audit_record(
+            event_code=FILE_DOWNLOADED,
+            actor=request.user,
+            region_code=record.cycle.region_id,
+            target=record,
+            target_repr=record.download_name,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
     return FileResponse(path.open("rb"), as_attachment=True, filename=record.download_name)
 
 
