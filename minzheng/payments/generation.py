@@ -100,7 +100,6 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
         joins.append(f"LEFT JOIN {change} c{index} ON c{index}.id = {_month_amount_sql('%s')}")
         params.append(month)
     monthly_sum = " + ".join(f"COALESCE(c{i}.new_amount, 0)" for i in range(len(months)))
-    # a one-off grant (temporary assistance, a funeral grant) is paid once, in the cycle of its first month
     amount = f"CASE WHEN b.period = 'monthly' THEN {monthly_sum} ELSE b.amount END"
     last = len(months) - 1
     low, high = region_range(plan.region)
@@ -124,12 +123,18 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
             {" ".join(joins)}
             WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
               AND b.program IN ({program_marks}) AND b.first_month <= %s
-              AND (b.period = 'monthly' OR b.first_month >= %s)
+              AND (b.period = 'monthly' OR (
+                  b.first_month >= %s
+                  AND NOT EXISTS (SELECT 1 FROM {line} o WHERE o.benefit_id = b.id AND o.cycle_id <> %s)
+              ))
         ) lines
         WHERE regular > 0
     """  # noqa: S608 - identifiers from model metadata, every value a parameter
     head = [plan.cycle_id, plan.period_start, plan.period_end]
-    where_tail = [low, high, *plan.programs, plan.period_end, plan.period_start]
+    # a one-off grant is paid once: in the first cycle that reaches its month (a grant approved after its month's
+    # roster was made goes into the next one), never in two; grants from before the first cycle were paid by hand
+    one_off_from = plan.arrears_floor or plan.period_start
+    where_tail = [low, high, *plan.programs, plan.period_end, one_off_from, plan.cycle_id]
     # placeholders in order: the SELECT list, the joins' months, the chunk's id range, the filters
     return sql, [*head, *params, "__LOW__", "__HIGH__", *where_tail]
 
