@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "minzheng.notices",
     "minzheng.benefits",
     "minzheng.payments",
+    "minzheng.reports",
     "minzheng.demo",
 ]
 

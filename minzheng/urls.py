@@ -19,6 +19,7 @@ urlpatterns = [
     path("gongshi/", include("minzheng.notices.urls")),
     path("benefits/", include("minzheng.benefits.urls")),
     path("payments/", include("minzheng.payments.urls")),
+    path("reports/", include("minzheng.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((regions_api, "regions"), namespace="api_regions")),
     path("api/v1/", include((assessment_api, "assessment"), namespace="api_assessment")),

@@ -52,6 +52,7 @@ class Capability(models.TextChoices):
     PREPARE_PAYMENTS = "prepare_payments", _("生成、核对发放名册，导入银行回盘")
     APPROVE_PAYMENTS = "approve_payments", _("审批发放名册")
     MANAGE_BANK_TEMPLATES = "manage_bank_templates", _("维护银行文件模板")
+    VIEW_REPORTS = "view_reports", _("查看统计报表")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -81,6 +82,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.PREPARE_PAYMENTS: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.APPROVE_PAYMENTS: frozenset({Role.COUNTY_APPROVER}),
     Capability.MANAGE_BANK_TEMPLATES: frozenset({Role.COUNTY_ADMIN}),
+    # every staff role reads the numbers of its own scope (a village officer its village)
+    Capability.VIEW_REPORTS: ALL_ROLES,
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

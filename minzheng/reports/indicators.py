@@ -1,0 +1,217 @@
+"""The indicator catalogue: what each number of a report means, and the records behind it.
+
+An indicator is computed for a region (a code prefix) and a period by SQL aggregation over live data — benefits in
+force at the period's end (their history, not their current amount), entries and exits in the period, roster lines
+paid in it. Every value has its list: ``records`` returns the rows that were counted (the drill-through of a report
+cell). A *cut* restricts both (城市/农村 by the household's 户籍).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from minzheng.benefits.models import BenefitChange, ChangeKind
+from minzheng.cases.models import Benefit
+from minzheng.core.money import ZERO, round_money
+from minzheng.payments.models import CycleState, PaymentStatus, RosterLine
+from minzheng.registry.models import HukouType, Member
+from minzheng.reports.periods import Period
+from minzheng.rules.programs import PROGRAMS
+
+PAID_STATES = (CycleState.APPROVED, CycleState.EXPORTED, CycleState.RECONCILED, CycleState.CLOSED)
+
+#: cuts: a name → (label, the household's 户籍 type)
+CUTS: dict[str, tuple[Promise, str]] = {
+    "urban": (_("城市"), HukouType.URBAN),
+    "rural": (_("农村"), HukouType.RURAL),
+}
+
+
+def _range(code: str) -> tuple[str, str]:
+    return code, code + ":"  # every code with this prefix (codes are digits; ':' sorts after '9')
+
+
+def in_force(program: str, month: date) -> QuerySet[Benefit]:
+    """Benefits of the program paying something in ``month`` by their own history (a stop is a change to 0)."""
+    amount = Subquery(
+        BenefitChange.objects.filter(benefit=OuterRef("pk"), effective_month__lte=month)
+        .order_by("-effective_month", "-pk")
+        .values("new_amount")[:1],
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    return (
+        Benefit.objects.filter(program=program, first_month__lte=month)
+        .annotate(month_amount=amount)
+        .filter(month_amount__gt=0)
+    )
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: Any  # lazily translated text
+    definition: Any
+    unit: Any
+    #: the records counted for a period (before region and cut)
+    source: Callable[[Period], QuerySet[Any]]
+    #: how one record adds up: "count" or Sum of a field
+    measure: str = "count"
+    #: the path from a record to its household (for cuts) and to its region
+    household_path: str = "household__"
+    region_path: str = "region_id"
+
+    @property
+    def money(self) -> bool:
+        return self.measure != "count" and self.unit == _("元")
+
+    def _finish(self, raw: Any) -> Decimal | int:
+        return round_money(raw or ZERO) if self.money else int(raw or 0)
+
+    def records(self, region: str, period: Period, cut: str = "") -> QuerySet[Any]:
+        """The rows counted for the region (code prefix), the period and the cut: the list behind the number."""
+        low, high = _range(region)
+        query = self.source(period).filter(
+            **{f"{self.region_path}__gte": low, f"{self.region_path}__lt": high}
+        )
+        if cut:
+            query = query.filter(**{f"{self.household_path}hukou_type": CUTS[cut][1]})
+        return query
+
+    def value(self, region: str, period: Period, cut: str = "") -> Decimal | int:
+        query = self.records(region, period, cut)
+        if self.measure == "count":
+            return query.count()
+        return self._finish(query.aggregate(v=Sum(self.measure))["v"])
+
+    def values_by_cut(self, region: str, period: Period) -> dict[str, Decimal | int]:
+        """Every cut and the whole ("") in one GROUP BY on the household's 户籍."""
+        key = f"{self.household_path}hukou_type"
+        aggregate = Count("pk") if self.measure == "count" else Sum(self.measure)
+        found = {row[key]: row["v"] for row in self.records(region, period).values(key).annotate(v=aggregate)}
+        out = {cut: self._finish(found.get(hukou)) for cut, (_label, hukou) in CUTS.items()}
+        out[""] = self._finish(sum((v for v in found.values() if v is not None), 0))
+        return out
+
+
+def _member_class(program: str, condition: Callable[[Period], Q]) -> Callable[[Period], QuerySet[Any]]:
+    def source(period: Period) -> QuerySet[Any]:
+        households = in_force(program, period.last).values("household_id")
+        return Member.objects.filter(household_id__in=households, date_of_death__isnull=True).filter(
+            condition(period)
+        )
+
+    return source
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _program_indicators(program: str) -> list[Indicator]:
+    label = PROGRAMS[program].label
+    return [
+        Indicator(
+            f"{program}.households",
+            format_lazy(_("{p}户数"), p=label),
+            format_lazy(
+                _("期末在保(当月按决定发放金额大于 0)的{p}待遇数(按户保障的为户数，按人保障的为人数)"),
+                p=label,
+            ),
+            _("户"),
+            lambda period: in_force(program, period.last),
+        ),
+        Indicator(
+            f"{program}.persons",
+            format_lazy(_("{p}人数"), p=label),
+            _("期末在保待遇的保障人数之和"),
+            _("人"),
+            lambda period: in_force(program, period.last),
+            measure="members_covered",
+        ),
+        Indicator(
+            f"{program}.entries",
+            format_lazy(_("{p}新增"), p=label),
+            _("起始发放月份在本期内的待遇数"),
+            _("户"),
+            lambda period: Benefit.objects.filter(
+                program=program, first_month__range=(period.first, period.last)
+            ),
+        ),
+        Indicator(
+            f"{program}.exits",
+            format_lazy(_("{p}退出"), p=label),
+            _("停止发放月份在本期内的待遇数"),
+            _("户"),
+            lambda period: BenefitChange.objects.filter(
+                benefit__program=program,
+                kind=ChangeKind.STOPPED,
+                effective_month__range=(period.first, period.last),
+            ),
+            household_path="benefit__household__",
+        ),
+        Indicator(
+            f"{program}.funds",
+            format_lazy(_("{p}发放资金"), p=label),
+            _("本期发放批次(已审批)中未退票的实发金额之和"),
+            _("元"),
+            lambda period: RosterLine.objects.filter(
+                program=program,
+                cycle__state__in=PAID_STATES,
+                cycle__period_start__range=(period.first, period.last),
+            ).exclude(status=PaymentStatus.FAILED),
+            measure="amount",
+        ),
+    ]
+
+
+def _dibao_members() -> list[Indicator]:
+    def older(period: Period) -> Q:
+        return Q(birth_date__lte=_years_before(period.end, 60))
+
+    def minor(period: Period) -> Q:
+        return Q(birth_date__gt=_years_before(period.end, 18))
+
+    classes = [
+        ("elderly", _("低保老年人"), _("在保低保家庭中期末年满 60 周岁的成员"), older),
+        ("minors", _("低保未成年人"), _("在保低保家庭中期末未满 18 周岁的成员"), minor),
+        (
+            "disabled",
+            _("低保残疾人"),
+            _("在保低保家庭中持残疾人证的成员"),
+            lambda p: ~Q(disability_category=""),
+        ),
+        ("ill", _("低保重病患者"), _("在保低保家庭中登记重特大疾病的成员"), lambda p: ~Q(serious_illness="")),
+    ]
+    return [
+        Indicator(f"dibao.persons_{key}", name, definition, _("人"), _member_class("dibao", condition))
+        for key, name, definition, condition in classes
+    ]
+
+
+PAID_PROGRAMS = (
+    "dibao",
+    "tekun",
+    "temporary",
+    "elderly_allowance",
+    "disability_living",
+    "disability_nursing",
+)
+
+CATALOGUE: dict[str, Indicator] = {
+    indicator.code: indicator
+    for program in PAID_PROGRAMS
+    if program in PROGRAMS
+    for indicator in _program_indicators(program)
+} | {indicator.code: indicator for indicator in _dibao_members()}

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from minzheng.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("forms/<str:code>/", views.report, name="report"),
+    path("indicators/<str:code>/", views.drill, name="drill"),
+]

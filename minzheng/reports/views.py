@@ -1,0 +1,134 @@
+"""Report pages: a form for a region in scope and a period, each number a link to its records; .xlsx export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minzheng.accounts.roles import Capability
+from minzheng.cases.models import Benefit
+from minzheng.core.decorators import capability_required
+from minzheng.core.errors import DomainError
+from minzheng.core.scope import covers, scope_code_for
+from minzheng.payments.models import RosterLine
+from minzheng.regions.models import Region
+from minzheng.reports.definitions import FORMS, compute
+from minzheng.reports.excel import table_xlsx
+from minzheng.reports.indicators import CATALOGUE, CUTS
+from minzheng.reports.periods import Period, current_quarter, parse_period
+
+
+def _region(request: HttpRequest) -> Region:
+    """The region asked for, if the user's scope covers it (else 404); their own by default."""
+    scope = scope_code_for(request.user) or ""
+    code = request.GET.get("region") or scope
+    region = Region.objects.filter(code=code).first()
+    if region is None or not covers(scope, code):
+        raise Http404
+    return region
+
+
+def _period(request: HttpRequest) -> tuple[Period, str]:
+    raw = request.GET.get("period", "")
+    if not raw:
+        return current_quarter(timezone.localdate()), ""
+    try:
+        return parse_period(raw), ""
+    except DomainError as exc:
+        return current_quarter(timezone.localdate()), str(exc.message)
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def index(request: HttpRequest) -> HttpResponse:
+    region = _region(request)
+    period, error = _period(request)
+    children = Region.objects.filter(parent_id=region.code).order_by("code")
+    return render(
+        request,
+        "reports/index.html",
+        {"forms": FORMS, "region": region, "period": period, "error": error, "children": children},
+    )
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def report(request: HttpRequest, code: str) -> HttpResponse:
+    form = FORMS.get(code)
+    if form is None:
+        raise Http404
+    region = _region(request)
+    period, error = _period(request)
+    table = compute(form, region.code, period)
+    if request.GET.get("format") == "xlsx":
+        user: Any = request.user
+        content = table_xlsx(
+            table, region_name=region.name, preparer=user.display_name, today=timezone.localdate()
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = f"{region.name}-{form.title}-{period.code}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+        return response
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": form,
+            "table": table,
+            "region": region,
+            "period": period,
+            "error": error,
+            "indicators": [CATALOGUE[code] for code in form.indicators],
+        },
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@capability_required(Capability.VIEW_REPORTS)
+def drill(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind one number: the same query the number counted, as a list."""
+    indicator = CATALOGUE.get(code)
+    if indicator is None:
+        raise Http404
+    region = _region(request)
+    period, _error = _period(request)
+    cut = request.GET.get("cut", "")
+    if cut and cut not in CUTS:
+        raise Http404
+    records = indicator.records(region.code, period, cut)
+    model = records.model
+    if model is Benefit:
+        records = records.select_related("household__head", "member", "region")
+    elif model is RosterLine:
+        records = records.select_related("cycle", "region")
+    elif hasattr(model, "benefit"):
+        records = records.select_related("benefit__household__head", "region")
+    else:
+        records = records.select_related("household__head", "region")
+    page = Paginator(records.order_by("region_id", "pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/drill.html",
+        {
+            "indicator": indicator,
+            "region": region,
+            "period": period,
+            "cut_label": CUTS[cut][0] if cut else _("合计"),
+            "page": page,
+            "kind": model._meta.model_name,
+            "query": query.urlencode(),
+            "value": indicator.value(region.code, period, cut),
+        },
+    )
