@@ -121,7 +121,7 @@ def test_the_workbook_reads_back_with_its_title_merged_headers_and_totals(
     assert rows[7][0] == "合计" and rows[7][1:3] == [2.0, 6.0] and rows[7][9] == 2520.0
     merged = {(m[0][0], m[0][1], m[1][0], m[1][1]) for m in sheet.merged_cell_ranges or []}
     assert (3, 1, 3, 2) in merged and (3, 0, 4, 0) in merged and (0, 0, 0, 9) in merged
-    assert rows[-1][0].startswith("填表人：")
+    assert str(rows[-1][0]).startswith("填表人：")
 
 
 def test_a_period_that_cannot_be_read_is_named() -> None:
