@@ -53,6 +53,8 @@ class Capability(models.TextChoices):
     APPROVE_PAYMENTS = "approve_payments", _("审批发放名册")
     MANAGE_BANK_TEMPLATES = "manage_bank_templates", _("维护银行文件模板")
     VIEW_REPORTS = "view_reports", _("查看统计报表")
+    SUBMIT_REPORTS = "submit_reports", _("上报统计报表")
+    RETURN_REPORTS = "return_reports", _("退回统计报表")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -84,6 +86,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.MANAGE_BANK_TEMPLATES: frozenset({Role.COUNTY_ADMIN}),
     # every staff role reads the numbers of its own scope (a village officer its village)
     Capability.VIEW_REPORTS: ALL_ROLES,
+    Capability.SUBMIT_REPORTS: frozenset({Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD}),
+    Capability.RETURN_REPORTS: frozenset({Role.COUNTY_ADMIN, Role.COUNTY_APPROVER}),
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from minzheng.accounts.roles import Capability
 from minzheng.cases.models import Benefit
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
-from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.scope import covers, get_visible_or_404, scope_code_for
 from minzheng.payments.models import RosterLine
 from minzheng.regions.models import Region
+from minzheng.reports import services
 from minzheng.reports.definitions import FORMS, compute
 from minzheng.reports.excel import table_xlsx
 from minzheng.reports.indicators import CATALOGUE, CUTS
+from minzheng.reports.models import ReportSubmission
 from minzheng.reports.periods import Period, current_quarter, parse_period
+from minzheng.reports.selectors import submitted_sum, township_status
 
 
 def _region(request: HttpRequest) -> Region:
@@ -55,6 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 @capability_required(Capability.VIEW_REPORTS)
 def report(request: HttpRequest, code: str) -> HttpResponse:
     form = FORMS.get(code)
@@ -62,7 +68,16 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     region = _region(request)
     period, error = _period(request)
+    if request.method == "POST":
+        _act(request, form.code, region, period.code)
+        return redirect(f"{request.path}?region={region.code}&period={period.code}")
     table = compute(form, region.code, period)
+    submission = (
+        ReportSubmission.objects.filter(region=region, form=form.code, period=period.code).first()
+        if region.level == "township"
+        else None
+    )
+    statuses = township_status(form, period.code, region) if region.level != "township" else []
     if request.GET.get("format") == "xlsx":
         user: Any = request.user
         content = table_xlsx(
@@ -84,8 +99,51 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "error": error,
             "indicators": [CATALOGUE[code] for code in form.indicators],
+            "submission": submission,
+            "frozen": _frozen(form, submission),
+            "statuses": statuses,
+            "submitted_sum": submitted_sum(form, statuses) if statuses else None,
+            "can_submit": user_can(request, Capability.SUBMIT_REPORTS),
+            "can_return": user_can(request, Capability.RETURN_REPORTS),
         },
     )
+
+
+def _frozen(form: Any, submission: ReportSubmission | None) -> list[tuple[Any, list[str]]] | None:
+    """The submitted numbers with their row labels, when the township's report is submitted (locked)."""
+    if submission is None or submission.state != "submitted" or not submission.snapshot:
+        return None
+    labels = dict(form.rows)
+    return [(labels.get(cut, cut), values) for cut, values in submission.snapshot["rows"]]
+
+
+def user_can(request: HttpRequest, capability: str) -> bool:
+    return bool(getattr(request.user, "can", lambda c: False)(capability))
+
+
+def _act(request: HttpRequest, form: str, region: Region, period: str) -> None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "submit":
+            services.report_submit(actor=request.user, region_code=region.code, form=form, period=period)
+            messages.success(request, _("已上报，数字已锁定"))
+        elif action == "reopen":
+            services.report_reopen(actor=request.user, region_code=region.code, form=form, period=period)
+            messages.success(request, _("已撤回，可修正数据后重新上报"))
+        elif action == "return":
+            submission = get_visible_or_404(
+                ReportSubmission.objects.all(), request.user, pk=int(request.POST.get("submission") or 0)
+            )
+            services.report_return(
+                actor=request.user, submission=submission, reason=request.POST.get("reason", "")
+            )
+            messages.success(request, _("已退回"))
+        else:
+            messages.error(request, _("未知操作"))
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        messages.error(request, str(exc.message))
 
 
 def _quote(name: str) -> str:
