@@ -74,6 +74,23 @@ FORMS: dict[str, ReportForm] = {
         _program_form("elderly_allowance", _("高龄津贴发放情况统计表")),
         _program_form("disability_living", _("困难残疾人生活补贴发放情况统计表")),
         _program_form("disability_nursing", _("重度残疾人护理补贴发放情况统计表")),
+        ReportForm(
+            "summary",
+            _("乡镇民政业务季度工作汇总表"),
+            (
+                Group(
+                    _("申请审批(件)"),
+                    (
+                        ("procedure.received", _("受理")),
+                        ("procedure.decided", _("办结")),
+                        ("procedure.overdue", _("逾期未办结")),
+                    ),
+                ),
+                Group(_("公示"), (("procedure.objections", _("收到异议")),)),
+                Group(_("动态管理"), (("procedure.reviews", _("完成复核")),)),
+            ),
+            rows=(("", _("合计")),),
+        ),
     )
 }
 

@@ -200,6 +200,56 @@ def _dibao_members() -> list[Indicator]:
     ]
 
 
+def _procedure_indicators() -> list[Indicator]:
+    """The township's quarter summary: applications received and decided, overdue, objections, reviews done."""
+    from minzheng.benefits.models import Recheck
+    from minzheng.cases.models import OPEN_STATUSES, Application, Objection
+
+    return [
+        Indicator(
+            "procedure.received",
+            _("受理申请"),
+            _("申请日期在本期内的申请件数(各救助项目)"),
+            _("件"),
+            lambda p: Application.objects.filter(filed_on__range=(p.first, p.end)),
+        ),
+        Indicator(
+            "procedure.decided",
+            _("办结申请"),
+            _("确认或不予确认日期在本期内的申请件数"),
+            _("件"),
+            lambda p: Application.objects.filter(decided_on__range=(p.first, p.end)),
+        ),
+        Indicator(
+            "procedure.overdue",
+            _("逾期未办结"),
+            _("期末仍在办理、下一期限已过的申请件数"),
+            _("件"),
+            lambda p: Application.objects.filter(status__in=OPEN_STATUSES, next_due__lt=p.end),
+        ),
+        Indicator(
+            "procedure.objections",
+            _("公示异议"),
+            _("本期内在公示期间收到的异议件数"),
+            _("件"),
+            lambda p: Objection.objects.filter(submitted_at__date__range=(p.first, p.end)),
+            household_path="notice__application__household__",
+            region_path="notice__region_id",
+        ),
+        Indicator(
+            "procedure.reviews",
+            _("完成复核"),
+            _("本期内办结(调整、停止或维持)的定期复核件数"),
+            _("件"),
+            lambda p: Recheck.objects.filter(
+                trigger=Recheck.Trigger.REVIEW,
+                state__in=(Recheck.State.APPLIED, Recheck.State.DISMISSED),
+                effective_month__range=(p.first, p.last),
+            ),
+        ),
+    ]
+
+
 PAID_PROGRAMS = (
     "dibao",
     "tekun",
@@ -214,4 +264,4 @@ CATALOGUE: dict[str, Indicator] = {
     for program in PAID_PROGRAMS
     if program in PROGRAMS
     for indicator in _program_indicators(program)
-} | {indicator.code: indicator for indicator in _dibao_members()}
+} | {indicator.code: indicator for indicator in (*_dibao_members(), *_procedure_indicators())}

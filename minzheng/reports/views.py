@@ -169,11 +169,13 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
         records = records.select_related("household__head", "member", "region")
     elif model is RosterLine:
         records = records.select_related("cycle", "region")
-    elif hasattr(model, "benefit"):
+    elif model._meta.model_name == "objection":
+        records = records.select_related("notice__application__household__head", "notice__region")
+    elif model._meta.model_name == "benefitchange":
         records = records.select_related("benefit__household__head", "region")
     else:
         records = records.select_related("household__head", "region")
-    page = Paginator(records.order_by("region_id", "pk"), 50).get_page(request.GET.get("page"))
+    page = Paginator(records.order_by(indicator.region_path, "pk"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -129,3 +129,24 @@ def test_a_period_that_cannot_be_read_is_named() -> None:
     assert parse_period("2025-02").label == "2025年2月"
     with pytest.raises(ValidationFailed, match="2026Q4"):
         parse_period("2025Q5")
+
+
+def test_the_township_summary_counts_applications_and_links_them(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.cases.tests.factories import poor_household, submit
+
+    approved_dibao(personas)  # filed and decided in March 2025
+    submit(personas, poor_household(personas))  # filed, still open
+    q1 = parse_period("2025Q1")
+    values = {code: CATALOGUE[code].value(TOWNSHIP_A, q1) for code in FORMS["summary"].indicators}
+    assert values["procedure.received"] == 2 and values["procedure.decided"] == 1
+    assert values["procedure.objections"] == 0
+    drill = client_for("township_a_clerk").get(
+        reverse("reports:drill", args=["procedure.received"]), {"region": TOWNSHIP_A, "period": "2025Q1"}
+    )
+    assert drill.status_code == 200 and drill.content.decode().count("/cases/") >= 2
+    page = client_for("township_a_clerk").get(
+        reverse("reports:report", args=["summary"]), {"region": TOWNSHIP_A, "period": "2025Q1"}
+    )
+    assert "乡镇民政业务季度工作汇总表" in page.content.decode()
