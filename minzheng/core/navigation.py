@@ -82,3 +82,16 @@ def register_household_panel(source: Callable[[Any, Any], Panel | None]) -> None
 
 def household_panels(user: Any, household: Any) -> list[Panel]:
     return [panel for source in HOUSEHOLD_PANELS if (panel := source(user, household)) is not None]
+
+
+HOME_PANELS: list[Callable[[Any], Panel | None]] = []
+
+
+def register_home_panel(source: Callable[[Any], Panel | None]) -> None:
+    """``source(user)`` returns a block for the first page after login (the dashboard), or None."""
+    if source not in HOME_PANELS:
+        HOME_PANELS.append(source)
+
+
+def home_panels(user: Any) -> list[Panel]:
+    return [panel for source in HOME_PANELS if (panel := source(user)) is not None]

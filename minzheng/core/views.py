@@ -16,7 +16,7 @@ from minzheng.core.errors import DomainError
 from minzheng.core.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm, DeadlineForm
 from minzheng.core.jobs import job_get_for
 from minzheng.core.models import CalendarDay, CalendarYear, Job
-from minzheng.core.navigation import todos_for
+from minzheng.core.navigation import home_panels, todos_for
 from minzheng.core.workdays import load_calendar, weekends_only
 
 
@@ -28,7 +28,9 @@ def _can_edit(request: HttpRequest) -> bool:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/public_home.html")
-    return render(request, "core/home.html", {"todos": todos_for(request.user)})
+    return render(
+        request, "core/home.html", {"todos": todos_for(request.user), "panels": home_panels(request.user)}
+    )
 
 
 @require_GET

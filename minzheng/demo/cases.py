@@ -187,6 +187,10 @@ def demo_cases_load(today: date | None = None) -> int:
         if spec.stage == "none":
             continue
         start = today - timedelta(days=40) if spec.stage == "approved" else today - timedelta(days=8)
+        if (
+            spec in PAYROLL
+        ):  # on the roll for a year: the dashboard has a history, December's roster a payroll
+            start = today - timedelta(days=400)
         case = services.application_submit(
             actor=officer,
             household=household,

@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.accounts.roles import Capability
-        from minzheng.core.navigation import Section, register_section
+        from minzheng.core.navigation import Section, register_home_panel, register_section
+        from minzheng.reports.dashboard import home_panel
 
         register_section(
             Section(
@@ -20,3 +21,4 @@ class ReportsConfig(AppConfig):
                 order=35,
             )
         )
+        register_home_panel(home_panel)
