@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from minzheng.core.batch import many_ids
 from minzheng.registry.models import Asset, Household, IncomeExclusion, IncomeItem, Member
 from minzheng.rules.common import HouseholdSnapshot, IncomeSnapshot, PersonSnapshot, SelfCare
 
@@ -146,22 +147,22 @@ _MEMBER_FIELDS = (
     "date_of_death",
 )
 _EXCLUSION_LABELS = dict(IncomeExclusion.choices)
+_NOT_ASSESSED = (None,) * 6
 
 
 def household_snapshot_values(household_ids: list[int], on: date) -> dict[int, HouseholdSnapshot]:
     """The same snapshots as :func:`household_snapshots`, read as plain values (no model objects): for batches of
     tens of thousands (a standard change), where building ORM instances would cost more than the rules."""
     month_start = on.replace(day=1)
+    keys = many_ids(household_ids)
     people: dict[int, list[tuple[Any, ...]]] = {}
     names: dict[int, str] = {}
-    for row in (
-        Member.objects.filter(household_id__in=household_ids).order_by("pk").values_list(*_MEMBER_FIELDS)
-    ):
+    for row in Member.objects.filter(household_id__in=keys).order_by("pk").values_list(*_MEMBER_FIELDS):
         people.setdefault(row[1], []).append(row)
         names[row[0]] = row[2]
     incomes: dict[int, list[IncomeSnapshot]] = {}
     for household_id, member_id, category, amount, source, exclusion, start, end in (
-        IncomeItem.objects.filter(household_id__in=household_ids)
+        IncomeItem.objects.filter(household_id__in=keys)
         .order_by("source", "pk")
         .values_list(
             "household_id",
@@ -187,17 +188,15 @@ def household_snapshot_values(household_ids: list[int], on: date) -> dict[int, H
             )
         )
     with_assets = set(
-        Asset.objects.filter(household_id__in=household_ids, exempt=False).values_list(
-            "household_id", flat=True
-        )
+        Asset.objects.filter(household_id__in=keys, exempt=False).values_list("household_id", flat=True)
     )
     result: dict[int, HouseholdSnapshot] = {}
-    for pk, hukou, region in Household.objects.filter(pk__in=household_ids).values_list(
+    for pk, hukou, region in Household.objects.filter(pk__in=keys).values_list(
         "pk", "hukou_type", "region_id"
     ):
         members = []
         for row in people.get(pk, []):
-            care = row[14:20]
+            care = row[14:20]  # can_eat … can_bathe
             members.append(
                 PersonSnapshot(
                     name=row[2],
@@ -212,7 +211,7 @@ def household_snapshot_values(household_ids: list[int], on: date) -> dict[int, H
                     serious_illness=row[11],
                     disability_category=row[12],
                     disability_grade=row[13],
-                    self_care=None if all(c is None for c in care) else SelfCare(*care),
+                    self_care=None if care == _NOT_ASSESSED else SelfCare(*care),
                     veteran_category=row[20],
                     date_of_death=row[21],
                 )

@@ -21,6 +21,7 @@ from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.cases.models import Benefit, Notice
+from minzheng.core.batch import without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import covers, scope_code_for
@@ -803,13 +804,17 @@ class PreviewRow:
     old: Decimal
     new: Decimal
     eligible: bool
-    outcome: Any  # the rules' Decision
     case: Case
 
     @cached_property
     def decision(self) -> dict[str, Any]:
-        """The decision as stored on the benefit, built only for rows that change (its JSON is not free)."""
-        return decision_json(self.outcome, self.case)
+        """The decision as stored on the benefit, with its sentences: decided again, explained, only for the rows
+        that change (the preview decides without sentences, see rules.common.Explanation)."""
+        outcome = decide(self.case)
+        if (outcome.amount, outcome.eligible) != (self.new, self.eligible):
+            # cannot happen while both modes share one implementation; never store a letter that disagrees
+            raise RuntimeError(f"benefit {self.benefit_id}: explained decision differs from the preview")
+        return decision_json(outcome, self.case)
 
     @property
     def direction(self) -> str:
@@ -829,7 +834,7 @@ def standard_change_preview(*, region_code: str, program: str, month: date) -> l
     )
     rows: list[PreviewRow] = []
     policies = policy_memo()
-    with one_language():
+    with one_language(), without_cyclic_gc():
         rows.extend(_preview_rows(program, benefits, policies, month))
     return rows
 
@@ -847,8 +852,8 @@ def _preview_rows(program: str, benefits: list[Any], policies: Any, month: date)
                 policies(region_id, month),
                 month,
             )
-            decision = decide(case)
-            yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, decision, case)
+            decision = decide(case, explain=False)
+            yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, case)
 
 
 def preview_digest(rows: list[PreviewRow]) -> str:
