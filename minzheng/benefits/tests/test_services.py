@@ -554,3 +554,17 @@ def test_a_standard_change_previews_exactly_what_the_explained_decision_gives(
     assert services.preview_digest(rows) == services.preview_digest(
         [dataclasses.replace(row, new=full.amount, eligible=full.eligible)]
     )
+
+
+def test_a_per_person_benefit_is_previewed_for_its_own_person(personas: dict[str, Any]) -> None:
+    """高龄津贴 is decided per person: the preview passes the benefit's member as the subject, as the full path does."""
+    from minzheng.assessment.live import household_snapshots
+    from minzheng.policy.selectors import policy_for
+
+    benefit = _elder(personas, date(1940, 3, 1))
+    month = date(2025, 7, 1)
+    [row] = services.standard_change_preview(region_code=COUNTY, program="elderly_allowance", month=month)
+    snapshot = household_snapshots([benefit.household], month)[benefit.household_id]
+    full, stored = services._decide(benefit, snapshot, policy_for(benefit.region_id, month), month)
+    assert (row.benefit_id, row.new, row.eligible) == (benefit.pk, full.amount, full.eligible)
+    assert row.decision == stored and stored["subject"] == "高寿星"
