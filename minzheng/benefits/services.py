@@ -850,10 +850,15 @@ def standard_change_preview(*, region_code: str, program: str, month: date) -> l
     return rows
 
 
+#: households read per round: every round is one pass over each registry table on PostgreSQL (a hash join), and the
+#: snapshots stay with the rows anyway, so a larger round costs only its raw tuples (tens of MiB)
+_PREVIEW_BATCH = 20_000
+
+
 def _preview_rows(program: Any, benefits: list[Any], policies: Any, month: date) -> Iterator[PreviewRow]:
     requests: dict[tuple[str | None, str], Any] = {}
-    for start in range(0, len(benefits), 5000):
-        part = benefits[start : start + 5000]
+    for start in range(0, len(benefits), _PREVIEW_BATCH):
+        part = benefits[start : start + _PREVIEW_BATCH]
         snapshots = household_snapshot_values(sorted({b[1] for b in part}), month)
         for pk, household_id, region_id, amount, member, request_text in part:
             key = (request_text, member or "")
