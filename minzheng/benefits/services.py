@@ -844,6 +844,8 @@ def standard_change_preview(*, region_code: str, program: str, month: date) -> l
         .values_list("pk", "household_id", "region_id", "amount", "member__name", "request_text")
     )
     rows: list[PreviewRow] = []
+    if not benefits:
+        return rows
     policies = policy_memo()
     with one_language(), without_cyclic_gc():
         rows.extend(_preview_rows(PROGRAMS[program], benefits, policies, month))

@@ -72,7 +72,7 @@ class Explanation:
     A rule adds each sentence as a function that writes it (``say(lambda: Line(...))``), so the arithmetic runs the
     same way in both modes and only the formatting (translation, money text, joins: most of a decision's cost) is
     skipped when ``explain`` is False. A standard change recomputes tens of thousands of decisions and shows only
-    their amounts; the sentences of the few it stores are written by a second, explained run."""
+    their amounts; the sentences of the rows it stores are written when they are stored, by a second, explained run."""
 
     __slots__ = ("explain", "lines")
 
