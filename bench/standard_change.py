@@ -109,9 +109,9 @@ def main() -> None:
             values={"dibao.standard_rural": "620", "dibao.standard_urban": "820"},
             note="bench",
         )
-    t1 = time.perf_counter()
+    t1, cpu = time.perf_counter(), time.process_time()
     rows = standard_change_preview(region_code=DEMO_COUNTY, program="dibao", month=CHANGE)
-    elapsed = time.perf_counter() - t1
+    elapsed, cpu = time.perf_counter() - t1, time.process_time() - cpu
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.direction] = counts.get(row.direction, 0) + 1
@@ -120,7 +120,10 @@ def main() -> None:
         f"database: {connection.vendor}; machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
     )
     print(f"seeded in {seeded:.1f} s; benefits previewed: {len(rows)}")
-    print(f"preview: {elapsed:.2f} s = {len(rows) / elapsed:,.0f} benefits/s; peak RSS {rss:.0f} MiB")
+    print(
+        f"preview: {elapsed:.2f} s = {len(rows) / elapsed:,.0f} benefits/s ({cpu:.2f} CPU-s in this process); "
+        f"peak RSS {rss:.0f} MiB; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     print("directions:", counts)
 
 

@@ -146,11 +146,14 @@ def case_from_json(data: Any, *, region_layers: Any = None) -> Case:
     return Case(program=program, on=on, policy=policy, household=household, request=request)
 
 
-def decide(case: Case) -> Decision:
-    """Run the program's rule on the case with the policy in force."""
+def decide(case: Case, *, explain: bool = True) -> Decision:
+    """Run the program's rule on the case with the policy in force. ``explain=False`` asks for the amount and
+    eligibility only: a rule that can (``Program.explains_lazily``) then skips writing its sentences, and the
+    decision is the same but for its empty ``lines``."""
     policy = case.policy.get(case.program.policy_key)
+    options = {} if explain or not case.program.explains_lazily else {"explain": False}
     decision: Decision = case.program.assess(
-        case.household, case.request, policy, case.on, dibao=case.policy.get("dibao")
+        case.household, case.request, policy, case.on, dibao=case.policy.get("dibao"), **options
     )
     return decision
 

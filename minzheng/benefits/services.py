@@ -3,6 +3,7 @@ changes previewed and approved as one batch (DB-43..DB-48, TK-02, TK-10, GL-04, 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +12,8 @@ from functools import cached_property
 from typing import Any
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +24,7 @@ from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.cases.models import Benefit, Notice
+from minzheng.core.batch import without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import covers, scope_code_for
@@ -184,6 +188,17 @@ def _case_for(
     on: date,
 ) -> Case:
     program = PROGRAMS[program_code]
+    return Case(
+        program=program,
+        on=on,
+        policy=policy,
+        household=snapshot,
+        request=_request_for(program, request_data, member),
+    )
+
+
+def _request_for(program: Any, request_data: dict[str, Any] | None, member: str) -> Any:
+    """The case's own request (and its person) as the program's Request dataclass (immutable: may be shared)."""
     data = dict(request_data or {})
     hints = serialize.field_hints(program.request)
     if program.per_person and member and "subject" in hints:
@@ -192,13 +207,7 @@ def _case_for(
         data["continuing"] = (
             True  # recomputing a benefit already granted (特困 past 18 while in school, TK-02)
         )
-    return Case(
-        program=program,
-        on=on,
-        policy=policy,
-        household=snapshot,
-        request=serialize.build(program.request, data, path="request"),
-    )
+    return serialize.build(program.request, data, path="request")
 
 
 def _open_recheck(
@@ -803,13 +812,17 @@ class PreviewRow:
     old: Decimal
     new: Decimal
     eligible: bool
-    outcome: Any  # the rules' Decision
     case: Case
 
     @cached_property
     def decision(self) -> dict[str, Any]:
-        """The decision as stored on the benefit, built only for rows that change (its JSON is not free)."""
-        return decision_json(self.outcome, self.case)
+        """The decision as stored on the benefit, with its sentences: decided again, explained, only for the rows
+        that change (the preview decides without sentences, see rules.common.Explanation)."""
+        outcome = decide(self.case)
+        if (outcome.amount, outcome.eligible) != (self.new, self.eligible):
+            # cannot happen while both modes share one implementation; never store a letter that disagrees
+            raise RuntimeError(f"benefit {self.benefit_id}: explained decision differs from the preview")
+        return decision_json(outcome, self.case)
 
     @property
     def direction(self) -> str:
@@ -820,35 +833,49 @@ class PreviewRow:
 
 def standard_change_preview(*, region_code: str, program: str, month: date) -> list[PreviewRow]:
     """Every live benefit of the program in the region, recomputed on live data with the policy in force from
-    ``month``. Reads plain values, not model objects, so 60,000 benefits take seconds (bench/standard_change.py)."""
+    ``month``. Reads plain values, not model objects, and decides without sentences, so 60,000 benefits take
+    seconds (bench/standard_change.py)."""
     benefits = list(
         Benefit.objects.within(region_code)
         .filter(program=program, state__in=LIVE)
         .order_by("pk")
-        .values_list("pk", "household_id", "region_id", "amount", "member__name", "application__request_data")
+        # the request as its JSON text: most benefits share a handful of requests, each parsed once below
+        .annotate(request_text=Cast("application__request_data", TextField()))
+        .values_list("pk", "household_id", "region_id", "amount", "member__name", "request_text")
     )
     rows: list[PreviewRow] = []
+    if not benefits:
+        return rows
     policies = policy_memo()
-    with one_language():
-        rows.extend(_preview_rows(program, benefits, policies, month))
+    with one_language(), without_cyclic_gc():
+        rows.extend(_preview_rows(PROGRAMS[program], benefits, policies, month))
     return rows
 
 
-def _preview_rows(program: str, benefits: list[Any], policies: Any, month: date) -> Iterator[PreviewRow]:
-    for start in range(0, len(benefits), 5000):
-        part = benefits[start : start + 5000]
+#: households read per round: every round is one pass over each registry table on PostgreSQL (a hash join), and the
+#: snapshots stay with the rows anyway, so a larger round costs only its raw tuples (tens of MiB)
+_PREVIEW_BATCH = 20_000
+
+
+def _preview_rows(program: Any, benefits: list[Any], policies: Any, month: date) -> Iterator[PreviewRow]:
+    requests: dict[tuple[str | None, str], Any] = {}
+    for start in range(0, len(benefits), _PREVIEW_BATCH):
+        part = benefits[start : start + _PREVIEW_BATCH]
         snapshots = household_snapshot_values(sorted({b[1] for b in part}), month)
-        for pk, household_id, region_id, amount, member, request_data in part:
-            case = _case_for(
-                program,
-                request_data,
-                member or "",
-                snapshots[household_id],
-                policies(region_id, month),
-                month,
+        for pk, household_id, region_id, amount, member, request_text in part:
+            key = (request_text, member or "")
+            if key not in requests:
+                data = json.loads(request_text) if request_text is not None else None
+                requests[key] = _request_for(program, data, member or "")
+            case = Case(
+                program=program,
+                on=month,
+                policy=policies(region_id, month),
+                household=snapshots[household_id],
+                request=requests[key],
             )
-            decision = decide(case)
-            yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, decision, case)
+            decision = decide(case, explain=False)
+            yield PreviewRow(pk, household_id, amount, decision.amount, decision.eligible, case)
 
 
 def preview_digest(rows: list[PreviewRow]) -> str:

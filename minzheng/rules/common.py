@@ -66,6 +66,28 @@ class Line:
     source: str = ""
 
 
+class Explanation:
+    """The sentences of a decision as it is built — or none, when only the amount and eligibility are wanted.
+
+    A rule adds each sentence as a function that writes it (``say(lambda: Line(...))``), so the arithmetic runs the
+    same way in both modes and only the formatting (translation, money text, joins: most of a decision's cost) is
+    skipped when ``explain`` is False. A standard change recomputes tens of thousands of decisions and shows only
+    their amounts; the sentences of the rows it stores are written when they are stored, by a second, explained run."""
+
+    __slots__ = ("explain", "lines")
+
+    def __init__(self, *, explain: bool = True) -> None:
+        self.explain = explain
+        self.lines: list[Line] = []
+
+    def __call__(self, make: Callable[[], Line]) -> None:
+        if self.explain:
+            self.lines.append(make())
+
+    def done(self) -> tuple[Line, ...]:
+        return tuple(self.lines)
+
+
 @dataclass(frozen=True)
 class Decision:
     program: str
@@ -212,3 +234,5 @@ class Program:
     request: type
     assess: Callable[..., Decision]
     per_person: bool = False
+    #: its assess() takes ``explain=False`` (the amount and eligibility without the sentences, see Explanation)
+    explains_lazily: bool = False

@@ -8,10 +8,12 @@ working-day limits …) live in the same policy because the procedure reads them
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +26,7 @@ from minzheng.rules.common import (
     S7,
     S12,
     Decision,
+    Explanation,
     HouseholdSnapshot,
     IncomeSnapshot,
     Line,
@@ -206,64 +209,105 @@ def _kind(household: HouseholdSnapshot) -> str:
 
 def _review(
     household: HouseholdSnapshot, counted: list[PersonSnapshot], request: Request, policy: Policy, on: date
-) -> tuple[int, Line]:
-    """DB-43 (national two tiers), DB-45 (咸阳, 重庆 presets), DB-44 (emergency entrants)."""
+) -> tuple[int, Callable[[], Line]]:
+    """DB-43 (national two tiers), DB-45 (咸阳, 重庆 presets), DB-44 (emergency entrants): the months until the
+    next review, and the sentence saying why (written only when asked for)."""
     able = [
         p
         for p in counted
         if p.work_capacity == "full" and policy.working_age_from <= p.age_on(on) <= policy.working_age_to
     ]
-    names = "、".join(p.name for p in able)
     earners = {i.member for i in household.incomes if i.category in {"wage", "business"}}
     urban = household.hukou_type == "urban"
+
+    def names() -> str:
+        return "、".join(p.name for p in able)
+
+    make: Callable[[], Line]
     if policy.review_tiers == "xianyang":
         if able:
             months = 3 if urban else 6
-            text = _("C 类(有劳动能力成员：%(names)s，收入不稳定)：每 %(m)s 个月复核一次") % {
-                "names": names,
-                "m": months,
-            }
+
+            def make() -> Line:
+                text = _("C 类(有劳动能力成员：%(names)s，收入不稳定)：每 %(m)s 个月复核一次") % {
+                    "names": names(),
+                    "m": months,
+                }
+                return Line(text, ("DB-45",), _("咸阳市低保分类管理规定"))
         else:
             months = 12
-            text = _("A/B 类(无劳动能力或收入稳定)：每年复核一次")
-        line = Line(text, ("DB-45",), _("咸阳市低保分类管理规定"))
+
+            def make() -> Line:
+                return Line(
+                    _("A/B 类(无劳动能力或收入稳定)：每年复核一次"), ("DB-45",), _("咸阳市低保分类管理规定")
+                )
     elif policy.review_tiers == "chongqing":
         if able and not any(p.name in earners for p in able):
             months = 1 if urban else 3
-            text = _("有劳动能力但未就业(%(names)s)：每 %(m)s 个月复核一次") % {"names": names, "m": months}
+
+            def make() -> Line:
+                text = _("有劳动能力但未就业(%(names)s)：每 %(m)s 个月复核一次") % {
+                    "names": names(),
+                    "m": months,
+                }
+                return Line(text, ("DB-45",), _("重庆市城乡居民最低生活保障条例 第二十六条"))
         elif not able and any(p.serious_illness or p.disability_grade for p in counted):
             months = 12
-            text = _("重病、重残且收入稳定：每年复核一次")
+
+            def make() -> Line:
+                return Line(
+                    _("重病、重残且收入稳定：每年复核一次"),
+                    ("DB-45",),
+                    _("重庆市城乡居民最低生活保障条例 第二十六条"),
+                )
         else:
             months = 6
-            text = _("收入相对稳定：每半年复核一次")
-        line = Line(text, ("DB-45",), _("重庆市城乡居民最低生活保障条例 第二十六条"))
+
+            def make() -> Line:
+                return Line(
+                    _("收入相对稳定：每半年复核一次"),
+                    ("DB-45",),
+                    _("重庆市城乡居民最低生活保障条例 第二十六条"),
+                )
     elif able:
         months = 6
-        line = Line(
-            _("家庭有劳动年龄且有劳动能力的成员(%(names)s)，收入不固定：每半年复核一次") % {"names": names},
-            ("DB-43",),
-            S12,
-        )
+
+        def make() -> Line:
+            return Line(
+                _("家庭有劳动年龄且有劳动能力的成员(%(names)s)，收入不固定：每半年复核一次")
+                % {"names": names()},
+                ("DB-43",),
+                S12,
+            )
     else:
         months = 12
-        line = Line(_("家庭无劳动年龄的有劳动能力成员，收入相对稳定：每年复核一次"), ("DB-43",), S12)
+
+        def make() -> Line:
+            return Line(_("家庭无劳动年龄的有劳动能力成员，收入相对稳定：每年复核一次"), ("DB-43",), S12)
+
     if request.emergency_entrant and months > policy.emergency_entrant_review_months:
-        months = policy.emergency_entrant_review_months
-        line = Line(
-            line.text
-            + _("；重大突发事件期间纳入，事件结束后 %(m)s 个月内全面复核")
-            % {"m": policy.emergency_entrant_review_months},
-            (*line.rules, "DB-44"),
-            S12,
-        )
-    return months, line
+        tier = make
+
+        def make() -> Line:
+            line = tier()
+            return Line(
+                line.text
+                + _("；重大突发事件期间纳入，事件结束后 %(m)s 个月内全面复核")
+                % {"m": policy.emergency_entrant_review_months},
+                (*line.rules, "DB-44"),
+                S12,
+            )
+
+        return policy.emergency_entrant_review_months, make
+    return months, make
 
 
 def _increment_for(
     person: PersonSnapshot, policy: Policy, standard: Decimal, on: date
 ) -> tuple[Decimal, str]:
     """DB-42: the extra monthly amount for one member (exact, unrounded) and the classes it came from."""
+    if not policy.increments:  # most places set none: skip working out the classes
+        return Decimal("0"), ""
     classes = {
         "elderly": person.age_on(on) >= policy.elderly_age,
         "minor": person.age_on(on) < 18,
@@ -314,15 +358,17 @@ def assess(
     on: date,
     *,
     dibao: Policy | None = None,
+    explain: bool = True,
 ) -> Decision:
-    """Decide 低保 for one household (or one person applying alone) on a date, explaining every step."""
+    """Decide 低保 for one household (or one person applying alone) on a date, explaining every step (or, with
+    ``explain=False``, the same decision without its sentences: see :class:`Explanation`)."""
     del dibao  # 低保 is its own reference standard
-    lines: list[Line] = []
+    say = Explanation(explain=explain)
     warnings: list[str] = []
     needs: list[str] = []
     standard = policy.standard_for(household.hukou_type)
-    lines.append(
-        Line(
+    say(
+        lambda: Line(
             _("%(kind)s低保标准 %(s)s 元/人·月") % {"kind": _kind(household), "s": money_text(standard)},
             ("DB-02",),
             S1 + " 第十条",
@@ -338,46 +384,38 @@ def assess(
             raise ValidationFailed(
                 _("单人户申请人“%(name)s”不是该户成员") % {"name": request.single_person}
             ) from None
-        ok, line = _single_person_lines(single, on)
-        lines.append(line)
+        ok, line = _single_person_lines(single, on)  # rare: written even when not explaining
+        say(lambda: line)
         needs.append("DB-13")
         if not ok:
-            return Decision("dibao", False, Decimal("0"), tuple(lines), needs_verification=tuple(needs))
+            return Decision("dibao", False, Decimal("0"), say.done(), needs_verification=tuple(needs))
         counted_members = [single]
         incomes = tuple(i for i in household.incomes if i.member == single.name)
-        lines.append(Line(_("按单人户计算：保障人数 1 人，只计本人收入"), ("DB-13",), S12))
+        say(lambda: Line(_("按单人户计算：保障人数 1 人，只计本人收入"), ("DB-13",), S12))
     else:
         counted_members = [p for p in living if p.is_coresident]
         excluded = [p for p in living if not p.is_coresident]
-        text = _("共同生活的家庭成员 %(n)s 人") % {"n": len(counted_members)}
-        if excluded:
-            text += _("(不计入：%(names)s)") % {
-                "names": "、".join(
-                    f"{p.name}({NON_CORESIDENT.get(p.non_coresident_reason, p.non_coresident_reason)})"
-                    for p in excluded
-                )
-            }
-        lines.append(Line(text, ("DB-11", "DB-12"), S12))
+
+        def counted_line() -> Line:
+            text = _("共同生活的家庭成员 %(n)s 人") % {"n": len(counted_members)}
+            if excluded:
+                text += _("(不计入：%(names)s)") % {
+                    "names": "、".join(
+                        f"{p.name}({NON_CORESIDENT.get(p.non_coresident_reason, p.non_coresident_reason)})"
+                        for p in excluded
+                    )
+                }
+            return Line(text, ("DB-11", "DB-12"), S12)
+
+        say(counted_line)
     n = len(counted_members)
     if n == 0:
-        return Decision("dibao", False, Decimal("0"), tuple(lines), (_("没有共同生活的家庭成员，无法计算"),))
+        return Decision("dibao", False, Decimal("0"), say.done(), (_("没有共同生活的家庭成员，无法计算"),))
 
     counted_items: list[IncomeSnapshot] = []
     for item in incomes:
         if item.exclusion and item.exclusion in policy.excluded_income:
-            lines.append(
-                Line(
-                    _("%(source)s %(amount)s 元/月 不计入家庭收入(%(reason)s)")
-                    % {
-                        "source": item.source,
-                        "amount": money_text(item.monthly_amount),
-                        "reason": item.exclusion_label
-                        or INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion),
-                    },
-                    ("DB-15", "YF-09") if item.exclusion == "preferential_care" else ("DB-15",),
-                    S12,
-                )
-            )
+            say(partial(_excluded_line, item))
             if item.exclusion in {"central_basic_pension", "disability_subsidies"}:
                 needs.append("DB-15")
         else:
@@ -388,14 +426,16 @@ def assess(
                 )
             counted_items.append(item)
     total = money_sum([i.monthly_amount for i in counted_items])
-    parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in counted_items) or "0"
-    lines.append(
-        Line(
+
+    def income_line() -> Line:
+        parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in counted_items) or "0"
+        return Line(
             _("计入家庭收入 = %(parts)s = %(total)s 元/月") % {"parts": parts, "total": money_text(total)},
             ("DB-14",),
             S12,
         )
-    )
+
+    say(income_line)
     if any(i.monthly_amount < 0 for i in counted_items):
         warnings.append(_("有收入项目为负数，请核实"))
 
@@ -403,18 +443,20 @@ def assess(
     shown = round_money(per_capita)
     review, review_line = _review(household, counted_members, request, policy, on)
     if household.property_ok is False:
-        lines.append(
-            Line(_("家庭财产超过当地规定，不符合低保条件"), ("DB-01", "DB-18", "DB-19"), S1 + " 第九条")
+        say(
+            lambda: Line(
+                _("家庭财产超过当地规定，不符合低保条件"), ("DB-01", "DB-18", "DB-19"), S1 + " 第九条"
+            )
         )
         return Decision(
-            "dibao", False, Decimal("0"), tuple(lines), tuple(warnings), needs_verification=tuple(needs)
+            "dibao", False, Decimal("0"), say.done(), tuple(warnings), needs_verification=tuple(needs)
         )
     if household.property_ok is None:
         warnings.append(_("家庭财产尚未核定，须由经办人员确认"))
 
     if per_capita >= standard:
-        lines.append(
-            Line(
+        say(
+            lambda: Line(
                 _("家庭月人均收入 %(pc)s 元 ≥ 低保标准 %(s)s 元，不符合低保条件")
                 % {"pc": money_text(shown), "s": money_text(standard)},
                 ("DB-01",),
@@ -424,8 +466,8 @@ def assess(
         limit = times(standard, policy.near_dibao_ratio)
         near = per_capita < limit and single is None
         if near:
-            lines.append(
-                Line(
+            say(
+                lambda: Line(
                     _("低于低保标准的 %(ratio)s 倍(%(limit)s 元)：属于低保边缘家庭")
                     % {
                         "ratio": fraction_text(policy.near_dibao_ratio),
@@ -439,15 +481,15 @@ def assess(
             "dibao",
             False,
             Decimal("0"),
-            tuple(lines),
+            say.done(),
             tuple(warnings),
             near_dibao=near,
             needs_verification=tuple(needs),
             facts={"per_capita_income": shown, "standard": standard, "members": n},
         )
 
-    lines.append(
-        Line(
+    say(
+        lambda: Line(
             _("家庭月人均收入 %(pc)s 元 < 低保标准 %(s)s 元，符合低保条件")
             % {"pc": money_text(shown), "s": money_text(standard)},
             ("DB-01",),
@@ -467,55 +509,68 @@ def assess(
                 "dibao",
                 False,
                 Decimal("0"),
-                tuple(lines),
+                say.done(),
                 (*warnings, problem),
                 needs_verification=tuple(needs),
             )
-        lines.append(band_line)
+        say(band_line)
     else:
         exact = n * standard - total
-        text = _("补差：%(n)s × %(s)s − %(total)s = %(exact)s 元/月") % {
-            "n": n,
-            "s": money_text(standard),
-            "total": money_text(total),
-            "exact": money_text(exact),
-        }
-        if shown == per_capita:  # the cross-check only reads true when the per-capita figure is exact (DB-39)
-            text += _("(核验：(%(s)s − %(pc)s) × %(n)s = %(exact)s)") % {
-                "s": money_text(standard),
-                "pc": money_text(shown),
+
+        def gap_line() -> Line:
+            text = _("补差：%(n)s × %(s)s − %(total)s = %(exact)s 元/月") % {
                 "n": n,
+                "s": money_text(standard),
+                "total": money_text(total),
                 "exact": money_text(exact),
             }
-        lines.append(Line(text, ("DB-37", "DB-39"), S1 + " 第十二条"))
-        if total == 0 and all(p.work_capacity == "none" for p in counted_members):
-            lines.append(Line(_("无收入、无劳动能力：按当地低保标准全额发放"), ("DB-37",), S7 + " 第八条"))
+            if (
+                shown == per_capita
+            ):  # the cross-check only reads true when the per-capita figure is exact (DB-39)
+                text += _("(核验：(%(s)s − %(pc)s) × %(n)s = %(exact)s)") % {
+                    "s": money_text(standard),
+                    "pc": money_text(shown),
+                    "n": n,
+                    "exact": money_text(exact),
+                }
+            return Line(text, ("DB-37", "DB-39"), S1 + " 第十二条")
 
-    extra_parts: list[str] = []
+        say(gap_line)
+        if total == 0 and all(p.work_capacity == "none" for p in counted_members):
+            say(lambda: Line(_("无收入、无劳动能力：按当地低保标准全额发放"), ("DB-37",), S7 + " 第八条"))
+
+    extras: list[tuple[str, str, Decimal]] = []
     extra_total = Decimal("0")
     for person in counted_members:
         amount, classes = _increment_for(person, policy, standard, on)
         if amount:
             extra_total += amount
-            extra_parts.append(f"{person.name}({classes}) {money_text(round_money(amount))}")
-    if extra_parts:
-        lines.append(
-            Line(
+            extras.append((person.name, classes, amount))
+    if extras:
+        say(
+            lambda: Line(
                 _("分类施保加发：%(parts)s，共 %(total)s 元/月")
-                % {"parts": "；".join(extra_parts), "total": money_text(round_money(extra_total))},
+                % {
+                    "parts": "；".join(
+                        f"{name}({classes}) {money_text(round_money(amount))}"
+                        for name, classes, amount in extras
+                    ),
+                    "total": money_text(round_money(extra_total)),
+                },
                 ("DB-42",),
                 S1 + " 第十二条",
             )
         )
         exact += extra_total
 
-    if single is not None and policy.single_person_floor_ratio is not None:
-        floor = times(standard, policy.single_person_floor_ratio)
+    floor_ratio = policy.single_person_floor_ratio
+    if single is not None and floor_ratio is not None:
+        floor = times(standard, floor_ratio)
         if exact < floor:
-            lines.append(
-                Line(
+            say(
+                lambda: Line(
                     _("单人户保底：不低于低保标准的 %(ratio)s 倍 = %(floor)s 元/月")
-                    % {"ratio": fraction_text(policy.single_person_floor_ratio), "floor": money_text(floor)},
+                    % {"ratio": fraction_text(floor_ratio), "floor": money_text(floor)},
                     ("DB-13",),
                     _("当地单人户保障规定"),
                 )
@@ -523,15 +578,15 @@ def assess(
             exact = floor
 
     amount = round_money(exact, unit)
-    lines.append(
-        Line(
+    say(
+        lambda: Line(
             _("低保金 %(exact)s 元/月，按%(unit)s四舍五入为 %(amount)s 元/月")
             % {"exact": money_text(exact), "unit": UNIT_NAMES[unit], "amount": money_text(amount)},
             ("DB-39",),
             LOCAL,
         )
     )
-    lines.append(review_line)
+    say(review_line)
     zero = amount == 0
     if zero:
         warnings.append(_("补差金额按规定取整后为 0"))
@@ -539,7 +594,7 @@ def assess(
         "dibao",
         True,
         amount,
-        tuple(lines),
+        say.done(),
         tuple(warnings),
         zero_after_rounding=zero,
         review_months=review,
@@ -549,30 +604,50 @@ def assess(
     )
 
 
-def _banded(per_capita: Decimal, n: int, standard: Decimal, policy: Policy) -> tuple[Decimal, Line | None]:
-    """DB-38: the first band (by ascending income limit) the per-capita income is below decides the rate."""
+def _excluded_line(item: IncomeSnapshot) -> Line:
+    return Line(
+        _("%(source)s %(amount)s 元/月 不计入家庭收入(%(reason)s)")
+        % {
+            "source": item.source,
+            "amount": money_text(item.monthly_amount),
+            "reason": item.exclusion_label or INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion),
+        },
+        ("DB-15", "YF-09") if item.exclusion == "preferential_care" else ("DB-15",),
+        S12,
+    )
+
+
+def _banded(
+    per_capita: Decimal, n: int, standard: Decimal, policy: Policy
+) -> tuple[Decimal, Callable[[], Line] | None]:
+    """DB-38: the first band (by ascending income limit) the per-capita income is below decides the rate (and the
+    sentence saying so, written only when asked for); None when no band applies."""
     for band in sorted(policy.bands, key=lambda b: b.below):
         limit = times(standard, band.below)
         if per_capita < limit:
             per_person = times(standard, band.pays)
             exact = per_person * n
-            return exact, Line(
-                _(
-                    "分档：人均收入低于标准的 %(below)s 倍(%(limit)s 元)，每人按标准的 %(pays)s 倍 %(pp)s 元发放，"
-                    "%(n)s × %(pp)s = %(exact)s 元/月"
-                )
-                % {
-                    "below": fraction_text(band.below),
-                    "limit": money_text(round_money(limit)),
-                    "pays": fraction_text(band.pays),
-                    "pp": money_text(round_money(per_person)),
-                    "n": n,
-                    "exact": money_text(round_money(exact)),
-                },
-                ("DB-38",),
-                OPINION_2020,
-            )
+            return exact, partial(_band_line, band, limit, per_person, n, exact)
     return Decimal("0"), None
+
+
+def _band_line(band: Band, limit: Decimal, per_person: Decimal, n: int, exact: Decimal) -> Line:
+    return Line(
+        _(
+            "分档：人均收入低于标准的 %(below)s 倍(%(limit)s 元)，每人按标准的 %(pays)s 倍 %(pp)s 元发放，"
+            "%(n)s × %(pp)s = %(exact)s 元/月"
+        )
+        % {
+            "below": fraction_text(band.below),
+            "limit": money_text(round_money(limit)),
+            "pays": fraction_text(band.pays),
+            "pp": money_text(round_money(per_person)),
+            "n": n,
+            "exact": money_text(round_money(exact)),
+        },
+        ("DB-38",),
+        OPINION_2020,
+    )
 
 
 PROGRAMS: tuple[Program, ...] = (
@@ -583,5 +658,6 @@ PROGRAMS: tuple[Program, ...] = (
         policy=Policy,
         request=Request,
         assess=assess,
+        explains_lazily=True,
     ),
 )

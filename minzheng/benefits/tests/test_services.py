@@ -3,6 +3,7 @@ the right amount for the right month with its reason — and nothing changing si
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -520,3 +521,50 @@ def test_a_standard_change_applies_only_the_preview_the_approver_saw(personas: d
             today=date(2025, 6, 20),
             digest=seen,
         )
+
+
+@pytest.mark.parametrize(
+    ("standard", "direction"), [("600", "up"), ("500", "down"), ("580", "same"), ("300", "ineligible")]
+)
+def test_a_standard_change_previews_exactly_what_the_explained_decision_gives(
+    personas: dict[str, Any], standard: str, direction: str
+) -> None:
+    """The preview decides without sentences (60,000 benefits in seconds); every row must carry the amount and
+    eligibility of the full decision on the same data, and a changed row stores that full decision, explained."""
+    from minzheng.assessment.live import household_snapshots
+    from minzheng.policy.selectors import policy_for
+
+    benefit = _dibao(personas)  # 3 people, 900 a month: 840 at the old standard of 580
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 7, 1),
+        values={"dibao.standard_rural": standard, "procedure.complaint_phone": "0830-8888888"},
+        note="调标",
+    )
+    month = date(2025, 7, 1)
+    rows = services.standard_change_preview(region_code=COUNTY, program="dibao", month=month)
+    snapshot = household_snapshots([benefit.household], month)[benefit.household_id]
+    full, stored = services._decide(benefit, snapshot, policy_for(benefit.region_id, month), month)
+    [row] = rows
+    assert (row.new, row.eligible) == (full.amount, full.eligible)
+    assert row.direction == direction  # 3 × S − 900 against 840; at 300 the 300 a head is not below S
+    assert row.decision == stored  # what apply stores: the explained decision
+    assert row.decision["lines"] and row.decision["amount"] == str(row.new)
+    assert services.preview_digest(rows) == services.preview_digest(
+        [dataclasses.replace(row, new=full.amount, eligible=full.eligible)]
+    )
+
+
+def test_a_per_person_benefit_is_previewed_for_its_own_person(personas: dict[str, Any]) -> None:
+    """高龄津贴 is decided per person: the preview passes the benefit's member as the subject, as the full path does."""
+    from minzheng.assessment.live import household_snapshots
+    from minzheng.policy.selectors import policy_for
+
+    benefit = _elder(personas, date(1940, 3, 1))
+    month = date(2025, 7, 1)
+    [row] = services.standard_change_preview(region_code=COUNTY, program="elderly_allowance", month=month)
+    snapshot = household_snapshots([benefit.household], month)[benefit.household_id]
+    full, stored = services._decide(benefit, snapshot, policy_for(benefit.region_id, month), month)
+    assert (row.benefit_id, row.new, row.eligible) == (benefit.pk, full.amount, full.eligible)
+    assert row.decision == stored and stored["subject"] == "高寿星"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import io
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.core.batch import without_cyclic_gc
 from minzheng.core.bulk import insert_rows
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
@@ -669,22 +668,8 @@ def registry_import(
     else:
         data = source.read()
     report = ImportReport(filename=filename, dry_run=dry_run)
-    with _without_cyclic_gc():
+    with without_cyclic_gc():
         return _import(data, filename, actor=actor, today=today or timezone.localdate(), report=report)
-
-
-@contextmanager
-def _without_cyclic_gc() -> Iterator[None]:
-    """An import allocates millions of small tuples and dicts and makes no reference cycles; the cyclic collector
-    would walk them all again and again (about a tenth of the run at 60,000 households). Reference counting still
-    frees everything; the collector's previous state is restored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport) -> ImportReport:
