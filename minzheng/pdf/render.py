@@ -192,6 +192,70 @@ def render_letter(letter: Letter) -> bytes:
     return pdf.finish()
 
 
+@dataclass(frozen=True)
+class ReportSheet:
+    """A statistical form for printing: two header rows (groups over columns), rows, and the signing lines."""
+
+    title: str
+    subtitle: str
+    groups: tuple[tuple[str, tuple[str, ...]], ...]  # (group label, its column labels)
+    rows: tuple[tuple[str, tuple[str, ...]], ...]  # (row label, its values as printed)
+    footer: str
+
+
+def render_report(sheet: ReportSheet) -> bytes:
+    """The form on A4 with its merged two-level header, totals in bold, the preparer and date under it."""
+    texts = [sheet.title, sheet.subtitle, sheet.footer]
+    texts += [label for label, columns in sheet.groups] + [
+        c for _label, columns in sheet.groups for c in columns
+    ]
+    texts += [label for label, _values in sheet.rows]
+    _require_printable(*texts)
+    pdf = _Sheet(size="A4", margins=(15, 20, 15, 20), title=sheet.title, author="")
+    pdf.add_page()
+    pdf.use_font(16, bold=True)
+    pdf.lines(sheet.title, height=10, align=Align.C)
+    pdf.use_font(9)
+    pdf.lines(sheet.subtitle, height=6)
+    count = sum(len(columns) for _label, columns in sheet.groups)
+    first = 24.0
+    width = (pdf.epw - first) / max(count, 1)
+    height = 7.0
+    top, left = pdf.get_y(), pdf.l_margin
+    pdf.use_font(8, bold=True)
+    pdf.rect(left, top, first, 2 * height)
+    pdf.set_xy(left, top)
+    pdf.cell(first, 2 * height, _("类别"), align=Align.C)
+    x = left + first
+    for label, columns in sheet.groups:
+        span = width * len(columns)
+        pdf.set_xy(x, top)
+        pdf.cell(span, height, label, border=1, align=Align.C)
+        for index, column in enumerate(columns):
+            pdf.set_xy(x + index * width, top + height)
+            pdf.multi_cell(
+                width,
+                height / 2 if pdf.get_string_width(column) > width - 1 else height,
+                column,
+                border=1,
+                align=Align.C,
+                max_line_height=height / 2,
+            )
+        x += span
+    pdf.set_xy(left, top + 2 * height)
+    for index, (label, values) in enumerate(sheet.rows):
+        last = index == len(sheet.rows) - 1
+        pdf.use_font(8, bold=last)
+        pdf.cell(first, height, label, border=1, align=Align.C)
+        for value in values:
+            pdf.cell(width, height, value, border=1, align=Align.R)
+        pdf.ln(height)
+    pdf.ln(4)
+    pdf.use_font(9)
+    pdf.lines(sheet.footer, height=6)
+    return pdf.finish()
+
+
 # --- layout helpers ---------------------------------------------------------------------------------------
 
 

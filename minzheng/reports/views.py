@@ -89,6 +89,8 @@ def report(request: HttpRequest, code: str) -> HttpResponse:
         name = f"{region.name}-{form.title}-{period.code}.xlsx"
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
         return response
+    if request.GET.get("format") == "pdf":
+        return _pdf(request, table, region)
     return render(
         request,
         "reports/report.html",
@@ -144,6 +146,27 @@ def _act(request: HttpRequest, form: str, region: Region, period: str) -> None:
         if exc.status == 403:
             raise
         messages.error(request, str(exc.message))
+
+
+def _pdf(request: HttpRequest, table: Any, region: Region) -> HttpResponse:
+    """The form for printing (the Chinese font embedded)."""
+    from minzheng.pdf.render import ReportSheet, render_report
+
+    user: Any = request.user
+    sheet = ReportSheet(
+        title=str(table.form.title),
+        subtitle=_("填报单位：%(r)s · 统计期间：%(p)s · 计量单位：户、人、元")
+        % {"r": region.name, "p": table.period.label},
+        groups=tuple((str(g.label), tuple(str(label) for _c, label in g.columns)) for g in table.form.groups),
+        rows=tuple((str(label), tuple(str(c.value) for c in cells)) for label, cells in table.rows),
+        footer=_("填表人：%(p)s") % {"p": user.display_name}
+        + "　　"
+        + _("填报日期：%(d)s") % {"d": timezone.localdate().isoformat()},
+    )
+    response = HttpResponse(render_report(sheet), content_type="application/pdf")
+    name = f"{region.name}-{table.form.title}-{table.period.code}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(name)}"
+    return response
 
 
 def _quote(name: str) -> str:

@@ -150,3 +150,25 @@ def test_the_township_summary_counts_applications_and_links_them(
         reverse("reports:report", args=["summary"]), {"region": TOWNSHIP_A, "period": "2025Q1"}
     )
     assert "乡镇民政业务季度工作汇总表" in page.content.decode()
+
+
+def test_the_pdf_prints_the_form_with_the_font_embedded(
+    quarter: list[Any], client_for: Any, tmp_path: Any
+) -> None:
+    import shutil
+    import subprocess
+
+    response = client_for("township_a_clerk").get(
+        reverse("reports:report", args=["dibao"]), {"region": TOWNSHIP_A, "period": "2025Q2", "format": "pdf"}
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed (CI installs it)")
+    path = tmp_path / "r.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout  # noqa: S603, S607
+    assert "城乡最低生活保障情况统计表" in text and "2520.00" in text and "老年人" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "NotoSansSC" in fonts and " yes " in fonts  # embedded
