@@ -85,8 +85,17 @@ BANKS = ("泸县农村商业银行", "中国农业银行泸县支行", "中国�
 
 
 def peak_mib() -> float:
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
+    """The peak resident memory of this process. On Linux, VmHWM: ru_maxrss survives exec, so a child started by a
+    parent holding 500 MiB would report at least that."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return (
+            rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+        )  # bytes on macOS, KiB elsewhere
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def add_months(month: date, n: int) -> date:

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Exists, Field, Max, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from minzheng.benefits.models import BenefitChange, Recovery
@@ -187,18 +187,35 @@ def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[lis
         line = lines[benefit_id]
         line.amount = line.regular_amount + line.arrears_amount + line.reissue_amount - line.deduction_amount
     if touched:
-        RosterLine.objects.bulk_update(
-            [lines[b] for b in touched],
-            [
-                "months_from",
-                "arrears_amount",
-                "reissue_amount",
-                "deduction_amount",
-                "amount",
-                "note",
-                "recovery",
-            ],
-        )
+        _save_completed([lines[b] for b in touched])
+
+
+#: what completing a line changes (back pay, reissue, deduction)
+COMPLETED_FIELDS = (
+    "months_from",
+    "arrears_amount",
+    "reissue_amount",
+    "deduction_amount",
+    "amount",
+    "note",
+    "recovery",
+)
+
+
+def _save_completed(lines: list[RosterLine]) -> None:
+    """One prepared UPDATE per line. Not bulk_update: its CASE WHEN id = … per column is evaluated branch by branch
+    for every row, so its cost grows with the square of the batch (≈ 4 ms a line on SQLite for 500 late
+    approvals)."""
+    fields = [cast("Field[Any, Any]", RosterLine._meta.get_field(name)) for name in COMPLETED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {_table(RosterLine)} SET {assignments} WHERE id = %s"  # noqa: S608 - identifiers from model metadata
+    params = [
+        [f.get_db_prep_save(getattr(line, f.attname), connection) for f in fields] + [line.pk]
+        for line in lines
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> RosterLine:
@@ -264,6 +281,14 @@ def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, li
         return {}
     floor: date = plan.arrears_floor
     low_code, high_code = region_range(plan.region)
+    # A benefit owes nothing when another cycle already paid the month before this one: asked in the database, so
+    # only the few late approvals are read, not every benefit that started within the window (about a year of
+    # intake: 10-15 % of a county's caseload, read as model objects chunk after chunk).
+    paid_up = (
+        RosterLine.objects.filter(benefit_id=OuterRef("pk"), months_to__gte=add_months(plan.period_start, -1))
+        .exclude(cycle_id=plan.cycle_id)
+        .exclude(cycle__state="building")
+    )
     candidates = list(
         Benefit.objects.filter(
             pk__gte=low,
@@ -274,7 +299,9 @@ def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, li
             period="monthly",
             first_month__gte=plan.arrears_window,
             first_month__lt=plan.period_start,
-        ).select_related("household__head", "member")
+        )
+        .exclude(Exists(paid_up))
+        .select_related("household__head", "member")
     )
     if not candidates:
         return {}
