@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO
-from minzheng.payments.models import PayCycle, Reissue, RosterLine
+from minzheng.payments.models import PayCycle, PaymentStatus, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
 
 #: benefits per transaction: big enough that the statement dominates, small enough for a live progress bar
@@ -343,6 +343,9 @@ def _reissues_due(plan: Plan, low: int, high: int) -> list[RosterLine]:
             region_id__gte=low_code,
             region_id__lt=high_code,
             program__in=plan.programs,
+            # only a failed line is sent to the next cycle (a paid one has its choice cleared): naming the status
+            # lets the (status, reissue) index find the few, instead of every earlier line of the chunk's benefits
+            status=PaymentStatus.FAILED,
             reissue=Reissue.NEXT_CYCLE,
             reissued_in__isnull=True,
             cycle__period_start__lt=plan.period_start,
