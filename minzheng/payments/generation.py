@@ -80,58 +80,78 @@ def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _month_amount_sql(month_param: str) -> str:
-    """The id of the benefit's change in force in a month (correlated; uses the (benefit, effective_month) index)."""
+def _in_force_sql(column: str) -> str:
+    """A column of the benefit's change in force in a month (the latest dated on or before it): a correlated scalar
+    subquery, one probe of the (benefit, effective_month) index per benefit."""
     change = _table(BenefitChange)
     return (
-        f"(SELECT c.id FROM {change} c WHERE c.benefit_id = b.id AND c.effective_month <= {month_param} "  # noqa: S608 - identifiers from model metadata
+        f"(SELECT c.{column} FROM {change} c WHERE c.benefit_id = b.id AND c.effective_month <= %s "  # noqa: S608 - identifiers from model metadata
         "ORDER BY c.effective_month DESC, c.id DESC LIMIT 1)"
     )
 
 
+def _materialized() -> str:
+    """The CTE hint that computes each line once (PostgreSQL 12+, SQLite 3.35+); without it both databases may
+    inline the CTE and look each amount up again for every place it is used."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return "MATERIALIZED" if sqlite3.sqlite_version_info >= (3, 35, 0) else ""
+    return "MATERIALIZED" if connection.vendor == "postgresql" else ""
+
+
 def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
-    """The INSERT … SELECT of one chunk's regular lines (two placeholders left for the benefit id range)."""
+    """The INSERT … SELECT of one chunk's regular lines (two placeholders left for the benefit id range).
+
+    The change in force is looked up with scalar subqueries, not joined: a join on `change.id = (subquery)` made
+    PostgreSQL hash the whole change table for every chunk (a million rows twenty times over)."""
     benefit, household, member, line = (_table(m) for m in (Benefit, Household, Member, RosterLine))
-    change = _table(BenefitChange)
     months = months_between(plan.period_start, plan.period_end)
-    joins = []
-    params: list[Any] = []
-    for index, month in enumerate(months):
-        joins.append(f"LEFT JOIN {change} c{index} ON c{index}.id = {_month_amount_sql('%s')}")
-        params.append(month)
-    monthly_sum = " + ".join(f"COALESCE(c{i}.new_amount, 0)" for i in range(len(months)))
+    monthly_sum = " + ".join(f"COALESCE({_in_force_sql('new_amount')}, 0)" for _month in months)
     # a one-off grant (temporary assistance, a funeral grant) is paid once, in the cycle of its first month
     amount = f"CASE WHEN b.period = 'monthly' THEN {monthly_sum} ELSE b.amount END"
-    last = len(months) - 1
     low, high = region_range(plan.region)
     program_marks = ", ".join(["%s"] * len(plan.programs))
     sql = f"""
+        WITH lines AS {_materialized()} (
+            SELECT b.id AS benefit_id, {_in_force_sql("id")} AS change_id, h.id AS household_id,
+                b.region_id AS region_id, b.program AS program,
+                COALESCE(pm.name, hm.name, '') AS payee_name, COALESCE(pm.id_number, hm.id_number, '') AS payee_id,
+                h.bank_name AS bank_name, h.account_holder AS account_holder, h.account_number AS account_number,
+                b.members_covered AS members_covered, {amount} AS regular
+            FROM {benefit} b
+            JOIN {household} h ON h.id = b.household_id
+            LEFT JOIN {member} hm ON hm.id = h.head_id
+            LEFT JOIN {member} pm ON pm.id = b.member_id
+            WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
+              AND b.program IN ({program_marks}) AND b.first_month <= %s
+              AND (b.period = 'monthly' OR b.first_month >= %s)
+        )
         INSERT INTO {line} (
             cycle_id, benefit_id, change_id, household_id, region_id, program, payee_name, payee_id_number,
             bank_name, account_holder, account_number, members_covered, months_from, months_to,
             regular_amount, arrears_amount, reissue_amount, deduction_amount, amount, note, status, reissue,
             failure_reason
         )
-        SELECT * FROM (
-            SELECT %s, b.id, c{last}.id, h.id, b.region_id, b.program,
-                COALESCE(pm.name, hm.name, ''), COALESCE(pm.id_number, hm.id_number, ''),
-                h.bank_name, h.account_holder, h.account_number, b.members_covered, %s, %s,
-                {amount} AS regular, 0, 0, 0, {amount}, '', 'pending', '', ''
-            FROM {benefit} b
-            JOIN {household} h ON h.id = b.household_id
-            LEFT JOIN {member} hm ON hm.id = h.head_id
-            LEFT JOIN {member} pm ON pm.id = b.member_id
-            {" ".join(joins)}
-            WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
-              AND b.program IN ({program_marks}) AND b.first_month <= %s
-              AND (b.period = 'monthly' OR b.first_month >= %s)
-        ) lines
+        SELECT %s, benefit_id, change_id, household_id, region_id, program, payee_name, payee_id,
+            bank_name, account_holder, account_number, members_covered, %s, %s,
+            regular, 0, 0, 0, regular, '', 'pending', '', ''
+        FROM lines
         WHERE regular > 0
     """  # noqa: S608 - identifiers from model metadata, every value a parameter
-    head = [plan.cycle_id, plan.period_start, plan.period_end]
     where_tail = [low, high, *plan.programs, plan.period_end, plan.period_start]
-    # placeholders in order: the SELECT list, the joins' months, the chunk's id range, the filters
-    return sql, [*head, *params, "__LOW__", "__HIGH__", *where_tail]
+    # placeholders in order: the change id's month, each month's amount, the chunk's id range, the filters, then
+    # the INSERT's cycle and months
+    return sql, [
+        plan.period_end,
+        *months,
+        "__LOW__",
+        "__HIGH__",
+        *where_tail,
+        plan.cycle_id,
+        plan.period_start,
+        plan.period_end,
+    ]
 
 
 def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[list[Any]]]) -> None:
@@ -141,6 +161,10 @@ def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[lis
     sql, params = regular_lines_sql(plan)
     params = [low if p == "__LOW__" else high if p == "__HIGH__" else p for p in params]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # the statement's estimated cost (a subquery per benefit) crosses the JIT thresholds, and compiling
+            # it again for every chunk costs more than it saves
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
     arrears = _arrears_due(plan, low, high)
     reissues = _reissues_due(plan, low, high)
