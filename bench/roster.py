@@ -327,6 +327,7 @@ def child_generate(args: argparse.Namespace) -> dict[str, Any]:
                 return function(*a, **kw)
             finally:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+                timings[f"peak_after_{name}_mib"] = peak_mib()  # VmHWM only grows: the peak up to this step
 
         return wrapper
 
@@ -344,7 +345,7 @@ def child_generate(args: argparse.Namespace) -> dict[str, Any]:
         return {
             "seconds": None,
             "error": f"{type(exc).__name__}: {str(exc)[:200]}",
-            **{f"{k}_s": v for k, v in timings.items()},
+            **{(k if k.startswith("peak") else f"{k}_s"): v for k, v in timings.items()},
             "peak_mib": peak_mib(),
         }
     elapsed, cpu_used = time.perf_counter() - started, cpu_s() - cpu
@@ -355,7 +356,7 @@ def child_generate(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "seconds": elapsed,
         "cpu_s": cpu_used,
-        **{f"{k}_s": v for k, v in timings.items()},
+        **{(k if k.startswith("peak") else f"{k}_s"): v for k, v in timings.items()},
         "lines": cycle.line_count,
         "total": str(cycle.total),
         "blocking": cycle.checks["blocking"],
