@@ -101,6 +101,7 @@ def test_an_amount_that_moved_more_than_the_ratio_is_flagged_with_last_months_fi
     from minzheng.benefits.models import ChangeKind
 
     benefit = approved_dibao(personas)
+    steady = approved_dibao(personas)
     approved_cycle(personas, date(2025, 4, 1))
     benefits._change(
         benefit,
@@ -113,11 +114,13 @@ def test_an_amount_that_moved_more_than_the_ratio_is_flagged_with_last_months_fi
     may = generate(personas, date(2025, 5, 1))
     problem = next(p for p in may.checks["problems"] if p["kind"] == "amount_changed")
     assert "840.00 元变为 500.00 元" in problem["detail"] and not problem["blocking"]
+    flagged = {p["household"] for p in may.checks["problems"] if p["kind"] == "amount_changed"}
+    assert flagged == {benefit.household_id} and steady.household_id not in flagged
     village = may.checks["villages"][0]
     assert (village["count"], village["total"], village["previous_total"], village["delta"]) == (
-        1,
-        "500.00",
-        "840.00",
+        2,
+        "1340.00",
+        "1680.00",
         "-340.00",
     )
 
