@@ -276,6 +276,7 @@ def _transition(
     *, actor: Any, cycle: PayCycle, capability: str, allowed: set[CycleState], to: str, event: str
 ) -> PayCycle:
     require(actor, capability, cycle.region_id)
+    blocking = 0
     with transaction.atomic():
         locked = PayCycle.objects.select_for_update().get(pk=cycle.pk)
         if locked.state not in allowed:
@@ -288,25 +289,29 @@ def _transition(
         if to == CycleState.CHECKED:
             locked.checks = checks.run_checks(locked)
             updates.append("checks")
-            if locked.checks["blocking"]:
-                locked.save(update_fields=["checks"])
-                raise ValidationFailed(
-                    _("还有 %(n)s 个必须处理的问题(账号缺失或有误、领款人已死亡)，处理后重新生成名册")
-                    % {"n": locked.checks["blocking"]}
-                )
-        if to == CycleState.APPROVED:
-            locked.approved_by, locked.approved_at = actor, timezone.now()
-            updates += ["approved_by", "approved_at"]
-        locked.state = to
-        locked.save(update_fields=updates)
-        audit_record(
-            event_code=event,
-            actor=actor,
-            region_code=locked.region_id,
-            target=locked,
-            target_repr=str(locked),
-            old={"state": old},
-            new={"state": to, "lines": locked.line_count, "total": str(locked.total)},
+            blocking = locked.checks["blocking"]
+        if blocking:
+            # keep what this run found (the page lists it) and change nothing else; refuse after the commit
+            locked.save(update_fields=["checks"])
+        else:
+            if to == CycleState.APPROVED:
+                locked.approved_by, locked.approved_at = actor, timezone.now()
+                updates += ["approved_by", "approved_at"]
+            locked.state = to
+            locked.save(update_fields=updates)
+            audit_record(
+                event_code=event,
+                actor=actor,
+                region_code=locked.region_id,
+                target=locked,
+                target_repr=str(locked),
+                old={"state": old},
+                new={"state": to, "lines": locked.line_count, "total": str(locked.total)},
+            )
+    if blocking:
+        raise ValidationFailed(
+            _("还有 %(n)s 个必须处理的问题(账号缺失或有误、领款人已死亡)，处理后重新生成名册")
+            % {"n": blocking}
         )
     return locked
 

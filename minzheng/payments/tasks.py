@@ -46,3 +46,20 @@ def _export(job: Job, progress: Any) -> dict[str, Any]:
 def export_task(job_id: int) -> dict[str, Any]:
     """导出银行发放文件."""
     return job_run(job_id, _export)
+
+
+def _check(job: Job, progress: Any) -> dict[str, Any]:
+    cycle = PayCycle.objects.get(pk=job.params["cycle"])
+    progress(0, 1)
+    cycle = services.cycle_confirm_checked(actor=job.created_by, cycle=cycle)
+    return {
+        "summary": _("核对无误，已报县级审批：%(n)s 笔，合计 %(t)s 元")
+        % {"n": cycle.line_count, "t": cycle.total},
+        "return_url": reverse("payments:cycle", args=[cycle.pk]),
+    }
+
+
+@task()
+def check_task(job_id: int) -> dict[str, Any]:
+    """核对发放名册 (the checks run again over every line: on a large cycle, a background job)."""
+    return job_run(job_id, _check)

@@ -20,7 +20,7 @@ from minzheng.core.scope import get_visible_or_404, scope_code_for
 from minzheng.payments import bankfiles, selectors, services
 from minzheng.payments.forms import GenerateForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
-from minzheng.payments.tasks import build_cycle_task, export_task
+from minzheng.payments.tasks import build_cycle_task, check_task, export_task
 from minzheng.rules.programs import PROGRAMS
 
 FILE_DOWNLOADED = define("payments.bank_file_downloaded", _("下载银行发放文件"))
@@ -129,8 +129,17 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
             build_cycle_task.enqueue(job.pk)
             return redirect("core:job", pk=job.pk)
         if action == "checked":
-            services.cycle_confirm_checked(actor=user, cycle=cycle)
-            messages.success(request, _("已核对，等待县级审批"))
+            # the checks run again over every line: a background job with the progress page (a province is slow)
+            services.require(user, Capability.PREPARE_PAYMENTS, cycle.region_id)
+            job = job_create(
+                actor=user,
+                kind="payments.check",
+                label=_("核对发放名册 %(c)s") % {"c": cycle},
+                params={"cycle": cycle.pk},
+                total=1,
+            )
+            check_task.enqueue(job.pk)
+            return redirect("core:job", pk=job.pk)
         elif action == "noticed":
             services.cycle_mark_noticed(actor=user, cycle=cycle)
             messages.success(request, _("已记录公示"))

@@ -73,6 +73,8 @@ def test_a_month_of_dibao_from_roster_to_reissue(
     desktop.goto(cycle_url)
     expect(desktop.get_by_text("核对未发现问题。")).to_be_visible()
     desktop.get_by_test_id("confirm-checked").click()
+    _run_jobs()
+    desktop.goto(cycle_url)
     expect(desktop.get_by_test_id("cycle-state")).to_have_text("已核对")
 
     county = browser.new_context(

@@ -18,7 +18,7 @@ from minzheng.audit.models import AuditEvent
 from minzheng.core.models import Job
 from minzheng.core.testing.personas import TOWNSHIP_A
 from minzheng.payments.models import BankExport, CycleState, PayCycle, PaymentStatus, RosterLine
-from minzheng.payments.tasks import build_cycle_task, export_task
+from minzheng.payments.tasks import build_cycle_task, check_task, export_task
 from minzheng.payments.tests.factories import approved_dibao
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,16 @@ def _generate(client: Any, month: str = "2025-04") -> PayCycle:
     return PayCycle.objects.get(pk=job.params["cycle"])
 
 
+def _check(client: Any, cycle: PayCycle) -> Job:
+    """核对无误 runs the checks again in the background: post, then do what the worker does."""
+    response = client.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "checked"})
+    job = Job.objects.order_by("-pk").first()
+    assert job is not None and response["Location"] == reverse("core:job", kwargs={"pk": job.pk})
+    check_task.call(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def test_the_whole_round_from_generation_to_the_returned_failures(
     personas: dict[str, Any], client_for: Any, settings: Any
 ) -> None:
@@ -47,15 +57,16 @@ def test_the_whole_round_from_generation_to_the_returned_failures(
     cycle = _generate(clerk)
     page = clerk.get(reverse("payments:cycle", args=[cycle.pk])).content.decode()
     assert "1 个问题须处理" in page and "未登记银行账号" in page
-    response = clerk.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "checked"}, follow=True)
-    assert "1 个必须处理的问题" in response.content.decode()
+    job = _check(clerk, cycle)
+    assert job.status == Job.Status.FAILED and "1 个必须处理的问题" in job.error
+    assert "1 个必须处理的问题" in clerk.get(reverse("core:job", kwargs={"pk": job.pk})).content.decode()
     # fix the account on the household page's form, then generate again
     from minzheng.payments.tests.factories import set_account
 
     set_account(personas, missing.household, "6228480402564890018")
     clerk.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "regenerate"})
     build_cycle_task.call(Job.objects.order_by("-pk").first().pk)  # type: ignore[union-attr]
-    clerk.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "checked"})
+    assert _check(clerk, cycle).status == Job.Status.DONE
     assert clerk.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "approve"}).status_code == 403
     county.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "approve"})
     cycle.refresh_from_db()
@@ -109,7 +120,7 @@ def test_a_bad_return_file_shows_its_errors_and_changes_nothing(
     approved_dibao(personas)
     clerk = client_for("township_a_clerk")
     cycle = _generate(clerk)
-    clerk.post(reverse("payments:cycle", args=[cycle.pk]), {"action": "checked"})
+    _check(clerk, cycle)
     client_for("county_approver").post(reverse("payments:cycle", args=[cycle.pk]), {"action": "approve"})
     from minzheng.payments import bankfiles
 
