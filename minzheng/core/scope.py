@@ -32,6 +32,12 @@ def scope_code_for(user: User | AnonymousUser | None) -> str | None:
     return str(region_id) if region_id else None
 
 
+def code_range(code: str) -> tuple[str, str]:
+    """[code, code:) — every region code that starts with ``code`` (codes are digits; ':' sorts after '9'), as a
+    range both databases answer from an index (SQLite's LIKE never uses a plain one)."""
+    return code, code + ":"
+
+
 def covers(scope: str | None, region_code: str) -> bool:
     """True when the scope prefix covers the region code."""
     return scope is not None and region_code.startswith(scope)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO, round_money
+from minzheng.core.scope import code_range
 from minzheng.payments.models import PayCycle, PaymentStatus, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
 
@@ -49,10 +50,7 @@ def months_between(first: date, last: date) -> list[date]:
     return out
 
 
-def region_range(code: str) -> tuple[str, str]:
-    """[code, code:) — every region code that starts with ``code`` (codes are digits; ':' sorts after '9'), as a
-    range both databases answer from an index (SQLite's LIKE never uses a plain one)."""
-    return code, code + ":"
+region_range = code_range  # the cycle region's codes (core.scope.code_range)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.cases.models import OPEN_STATUSES, Application, Benefit
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.navigation import Panel
-from minzheng.core.scope import scope_code_for
+from minzheng.core.scope import code_range, scope_code_for
 from minzheng.payments.models import PaymentStatus, RosterLine
 from minzheng.regions.models import Region
 from minzheng.registry.models import Member
@@ -36,7 +36,8 @@ def _months(today: date, count: int = 12) -> list[date]:
 
 
 def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
-    return query.filter(**{f"{field}__gte": code, f"{field}__lt": code + ":"})
+    low, high = code_range(code)
+    return query.filter(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
 def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from minzheng.benefits.models import BenefitChange, ChangeKind
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO, round_money
+from minzheng.core.scope import code_range
 from minzheng.payments.models import CycleState, PaymentStatus, RosterLine
 from minzheng.registry.models import HukouType, Member
 from minzheng.reports.periods import Period
@@ -34,10 +35,6 @@ CUTS: dict[str, tuple[Promise, str]] = {
     "urban": (_("城市"), HukouType.URBAN),
     "rural": (_("农村"), HukouType.RURAL),
 }
-
-
-def _range(code: str) -> tuple[str, str]:
-    return code, code + ":"  # every code with this prefix (codes are digits; ':' sorts after '9')
 
 
 def in_force(program: str, month: date) -> QuerySet[Benefit]:
@@ -78,7 +75,7 @@ class Indicator:
 
     def records(self, region: str, period: Period, cut: str = "") -> QuerySet[Any]:
         """The rows counted for the region (code prefix), the period and the cut: the list behind the number."""
-        low, high = _range(region)
+        low, high = code_range(region)
         query = self.source(period).filter(
             **{f"{self.region_path}__gte": low, f"{self.region_path}__lt": high}
         )
