@@ -27,6 +27,7 @@ from minzheng.cases.models import Benefit, Notice
 from minzheng.core.batch import without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
+from minzheng.core.months import add_months, next_month
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.policy.models import PolicyVersion
 from minzheng.policy.resolve import PolicySet, resolve
@@ -45,10 +46,6 @@ RECHECK_RESOLVED = define("benefits.recheck_resolved", _("处理复核提示"))
 STANDARD_APPLIED = define("benefits.standard_applied", _("标准调整批量执行"))
 
 LIVE = (Benefit.State.ACTIVE, Benefit.State.TAPERING)
-
-
-def next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _require(actor: Any, capability: str, region_code: str) -> None:
@@ -495,7 +492,7 @@ def _next_review(benefit: Benefit) -> None:
     """DB-43: the next review one interval after this one (the decision's review months)."""
     months = int((benefit.decision or {}).get("review_months") or 12)
     base = (benefit.review_due or timezone.localdate()).replace(day=1)
-    benefit.review_due = _months_later(base, months + 1) - timedelta(days=1)
+    benefit.review_due = add_months(base, months + 1) - timedelta(days=1)
     benefit.save(update_fields=["review_due"])
 
 
@@ -578,7 +575,7 @@ def _taper(benefit: Benefit, *, start: date, reason: str, actor: Any) -> None:
     unit = policy.payment_rounding
     for index, share in enumerate(schedule):
         amount = round_money(times(base, share), unit)
-        month = _months_later(start, index)
+        month = add_months(start, index)
         _change(
             benefit,
             kind=ChangeKind.TAPER,
@@ -598,7 +595,7 @@ def _taper(benefit: Benefit, *, start: date, reason: str, actor: Any) -> None:
     _change(
         benefit,
         kind=ChangeKind.STOPPED,
-        month=_months_later(start, len(schedule)),
+        month=add_months(start, len(schedule)),
         reason=_("渐退期满，停止保障"),
         actor=actor,
     )
@@ -719,7 +716,7 @@ def benefit_stop_for_fraud(
         month = max(since, locked.first_month)
         while month <= today.replace(day=1):
             months.append(month)
-            month = _months_later(month, 1)
+            month = add_months(month, 1)
         paid = sum((amount_for_month(locked, m) for m in months), ZERO)
         if locked.state != Benefit.State.STOPPED:
             _change(
@@ -976,11 +973,6 @@ def standard_change_apply(
     return {"changed": changed, "rechecks": rechecks, "total": len(rows)}
 
 
-def _months_later(month: date, n: int) -> date:
-    index = month.month - 1 + n
-    return date(month.year + index // 12, index % 12 + 1, 1)
-
-
 def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) -> dict[str, int]:
     """What the calendar changes for ``month`` (run once a month, e.g. by `minzheng benefits scan`):
 
@@ -1081,7 +1073,7 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
                 trigger=Recheck.Trigger.REVIEW,
                 reason=_("定期复核应于 %(d)s 前完成：入户核实后维持、调整或停止") % {"d": benefit.review_due},
                 old_amount=benefit.amount,
-                effective_month=_months_later(month, 1),
+                effective_month=add_months(month, 1),
             )
             reviews += 1
     return {"adjusted": adjusted, "rechecks": rechecks, "reviews": reviews}

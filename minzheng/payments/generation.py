@@ -27,27 +27,13 @@ from django.utils.translation import gettext as _
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO, round_money
+from minzheng.core.months import add_months, months_between
 from minzheng.core.scope import code_range
 from minzheng.payments.models import PayCycle, PaymentStatus, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
 
 #: benefits per transaction: big enough that the statement dominates, small enough for a live progress bar
 CHUNK = 50_000
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """Every first-of-month from ``first`` to ``last`` inclusive."""
-    out: list[date] = []
-    month = first
-    while month <= last:
-        out.append(month)
-        month = add_months(month, 1)
-    return out
 
 
 region_range = code_range  # the cycle region's codes (core.scope.code_range)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from minzheng.accounts.roles import Capability
 from minzheng.cases.models import OPEN_STATUSES, Application, Benefit
 from minzheng.core.money import ZERO, round_money
+from minzheng.core.months import add_months, months_between
 from minzheng.core.navigation import Panel
 from minzheng.core.scope import code_range, scope_code_for
 from minzheng.payments.models import PaymentStatus, RosterLine
@@ -27,12 +28,7 @@ TREND_PROGRAMS = ("dibao", "tekun", "elderly_allowance")
 
 
 def _months(today: date, count: int = 12) -> list[date]:
-    first = today.replace(day=1)
-    out = []
-    for back in range(count - 1, -1, -1):
-        index = first.year * 12 + first.month - 1 - back
-        out.append(date(index // 12, index % 12 + 1, 1))
-    return out
+    return months_between(add_months(today, 1 - count), today)
 
 
 def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
