@@ -13,14 +13,27 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from minzheng.reports.indicators import CATALOGUE, CUTS
+from minzheng.reports.indicators import (
+    AGE_BANDS,
+    CATALOGUE,
+    HUKOU,
+    VETERAN_CATEGORY,
+    Dimension,
+)
 from minzheng.reports.periods import Period
+from minzheng.rules.tekun import CARE_LEVELS, SUPPORT_FORMS
+from minzheng.rules.temporary import KINDS
 
 
 @dataclass(frozen=True)
 class Group:
     label: Promise
-    columns: tuple[tuple[str, Promise], ...]  # (indicator code, column header)
+    columns: tuple[tuple[str, Any], ...]  # (indicator code, column header)
+
+
+def rows_of(dimension: Dimension) -> tuple[tuple[str, Any], ...]:
+    """A row per value of the dimension, then the total."""
+    return (*((dimension.cut(value), label) for value, label in dimension.values.items()), ("", _("合计")))
 
 
 @dataclass(frozen=True)
@@ -28,11 +41,9 @@ class ReportForm:
     code: str
     title: Promise
     groups: tuple[Group, ...]
-    rows: tuple[tuple[str, Promise], ...] = (
-        ("urban", CUTS["urban"][0]),
-        ("rural", CUTS["rural"][0]),
-        ("", _("合计")),
-    )
+    rows: tuple[tuple[str, Any], ...] = rows_of(HUKOU)
+    #: what the rows break the numbers down by (their cuts are of this dimension)
+    dimension: Dimension = HUKOU
 
     @property
     def indicators(self) -> list[str]:
@@ -58,22 +69,115 @@ def _program_form(program: str, title: Promise, *, members: bool = False) -> Rep
                 ),
             )
         )
-    groups += [
+    groups += _changes_and_funds(program)
+    return ReportForm(program, title, tuple(groups))
+
+
+def _changes_and_funds(program: str) -> list[Group]:
+    return [
         Group(_("本期变动"), ((f"{program}.entries", _("新增")), (f"{program}.exits", _("退出")))),
         Group(_("资金(元)"), ((f"{program}.funds", _("发放金额")),)),
     ]
-    return ReportForm(program, title, tuple(groups))
+
+
+def _tekun_form() -> ReportForm:
+    return ReportForm(
+        "tekun",
+        _("特困人员救助供养情况统计表"),
+        (
+            Group(_("特困人员"), (("tekun.households", _("人数")),)),
+            Group(
+                _("供养形式(人)"), tuple((f"tekun.{form}", label) for form, label in SUPPORT_FORMS.items())
+            ),
+            Group(
+                _("生活自理能力(人)"),
+                (
+                    *((f"tekun.care_{level}", label) for level, label in CARE_LEVELS.items()),
+                    ("tekun.care_unknown", _("未评估")),
+                ),
+            ),
+            *_changes_and_funds("tekun"),
+        ),
+    )
+
+
+def _temporary_form() -> ReportForm:
+    return ReportForm(
+        "temporary",
+        _("临时救助情况统计表"),
+        (
+            Group(
+                _("救助情况"),
+                (("temporary.cases", _("件数")), ("temporary.person_times", _("人次"))),
+            ),
+            Group(_("救助类型(件)"), tuple((f"temporary.{kind}", label) for kind, label in KINDS.items())),
+            Group(
+                _("资金(元)"),
+                (("temporary.amount", _("救助金额")), ("temporary.funds", _("发放金额"))),
+            ),
+        ),
+    )
+
+
+def _elderly_form() -> ReportForm:
+    bands = tuple(
+        (f"elderly_allowance.age_{low}", f"{low}–{high}" if high else f"{low}+") for low, high in AGE_BANDS
+    )
+    return ReportForm(
+        "elderly_allowance",
+        _("高龄津贴发放情况统计表"),
+        (
+            Group(_("领取人数"), (("elderly_allowance.households", _("合计")),)),
+            Group(_("按年龄段(周岁)"), bands),
+            *_changes_and_funds("elderly_allowance"),
+        ),
+    )
+
+
+def _disability_form() -> ReportForm:
+    def program(code: str, label: Promise) -> Group:
+        return Group(
+            label,
+            (
+                (f"{code}.households", _("人数")),
+                (f"{code}.entries", _("新增")),
+                (f"{code}.exits", _("退出")),
+                (f"{code}.funds", _("发放金额(元)")),
+            ),
+        )
+
+    return ReportForm(
+        "disability",
+        _("残疾人两项补贴发放情况统计表"),
+        (
+            program("disability_living", _("困难残疾人生活补贴")),
+            program("disability_nursing", _("重度残疾人护理补贴")),
+        ),
+    )
+
+
+def _veterans_form() -> ReportForm:
+    return ReportForm(
+        "veterans",
+        _("优抚对象抚恤补助发放情况统计表"),
+        (
+            Group(_("优抚对象"), (("veterans.households", _("人数")),)),
+            *_changes_and_funds("veterans"),
+        ),
+        rows=rows_of(VETERAN_CATEGORY),
+        dimension=VETERAN_CATEGORY,
+    )
 
 
 FORMS: dict[str, ReportForm] = {
     form.code: form
     for form in (
         _program_form("dibao", _("城乡最低生活保障情况统计表"), members=True),
-        _program_form("tekun", _("特困人员救助供养情况统计表")),
-        _program_form("temporary", _("临时救助情况统计表")),
-        _program_form("elderly_allowance", _("高龄津贴发放情况统计表")),
-        _program_form("disability_living", _("困难残疾人生活补贴发放情况统计表")),
-        _program_form("disability_nursing", _("重度残疾人护理补贴发放情况统计表")),
+        _tekun_form(),
+        _temporary_form(),
+        _elderly_form(),
+        _disability_form(),
+        _veterans_form(),
         ReportForm(
             "summary",
             _("乡镇民政业务季度工作汇总表"),
@@ -120,7 +224,9 @@ class Table:
 
 def compute(form: ReportForm, region: str, period: Period) -> Table:
     """One GROUP BY per indicator; rows are the cuts and the whole."""
-    by_indicator = {code: CATALOGUE[code].values_by_cut(region, period) for code in form.indicators}
+    by_indicator = {
+        code: CATALOGUE[code].values_by_cut(region, period, form.dimension) for code in form.indicators
+    }
     rows = [
         (label, [Cell(code, cut, by_indicator[code][cut]) for code in form.indicators])
         for cut, label in form.rows

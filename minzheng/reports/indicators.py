@@ -3,18 +3,21 @@
 An indicator is computed for a region (a code prefix) and a period by SQL aggregation over live data — benefits in
 force at the period's end (their history, not their current amount), entries and exits in the period, roster lines
 paid in it. Every value has its list: ``records`` returns the rows that were counted (the drill-through of a report
-cell). A *cut* restricts both (城市/农村 by the household's 户籍).
+cell). A *cut* restricts both: one value of a *dimension* — the household's 户籍 ("urban", "rural") or, written
+``"category:martyr_survivor"``, the 优抚 category recorded in the benefit's decision.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +30,9 @@ from minzheng.payments.models import CycleState, PaymentStatus, RosterLine
 from minzheng.registry.models import HukouType, Member
 from minzheng.reports.periods import Period
 from minzheng.rules.programs import PROGRAMS
+from minzheng.rules.tekun import CARE_LEVELS, SUPPORT_FORMS
+from minzheng.rules.temporary import KINDS
+from minzheng.rules.veterans.policy import CATEGORY_LABELS
 
 PAID_STATES = (CycleState.APPROVED, CycleState.EXPORTED, CycleState.RECONCILED, CycleState.CLOSED)
 
@@ -35,6 +41,40 @@ CUTS: dict[str, tuple[Promise, str]] = {
     "urban": (_("城市"), HukouType.URBAN),
     "rural": (_("农村"), HukouType.RURAL),
 }
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """What a report's rows break its numbers down by: the values (cut key → label) and where each record keeps it."""
+
+    code: str
+    values: Mapping[str, Any]
+    #: "household": ``<household_path>hukou_type``; otherwise a key of the benefit's decision facts
+    fact: str = ""
+
+    def cut(self, value: str) -> str:
+        return value if self is HUKOU else f"{self.code}:{value}"
+
+
+HUKOU = Dimension("hukou", {cut: label for cut, (label, _hukou) in CUTS.items()})
+VETERAN_CATEGORY = Dimension("category", CATEGORY_LABELS, fact="veteran_category")
+DIMENSIONS = {d.code: d for d in (HUKOU, VETERAN_CATEGORY)}
+
+
+def parse_cut(cut: str) -> tuple[Dimension, str]:
+    """The dimension and value a cut names; KeyError for one that names none (the page answers 404)."""
+    code, _sep, value = cut.rpartition(":")
+    dimension = DIMENSIONS[code] if code else HUKOU
+    if value not in dimension.values:
+        raise KeyError(cut)
+    return dimension, value
+
+
+def cut_label(cut: str) -> Any:
+    if not cut:
+        return _("合计")
+    dimension, value = parse_cut(cut)
+    return dimension.values[value]
 
 
 def in_force(program: str, month: date) -> QuerySet[Benefit]:
@@ -65,10 +105,24 @@ class Indicator:
     #: the path from a record to its household (for cuts) and to its region
     household_path: str = "household__"
     region_path: str = "region_id"
+    #: the path from a record to its benefit ("" when the record is one), for cuts on the decision's facts
+    benefit_path: str = ""
+    #: a sum of a decision fact (e.g. 受困人数) instead of ``measure``
+    fact_sum: str = ""
 
     @property
     def money(self) -> bool:
         return self.measure != "count" and self.unit == _("元")
+
+    def _field(self, dimension: Dimension) -> str:
+        if dimension is HUKOU:
+            return f"{self.household_path}hukou_type"
+        return f"{self.benefit_path}decision__facts__{dimension.fact}"
+
+    def _aggregate(self) -> Any:
+        if self.fact_sum:
+            return Sum(Cast(KT(f"{self.benefit_path}decision__facts__{self.fact_sum}"), IntegerField()))
+        return Count("pk") if self.measure == "count" else Sum(self.measure)
 
     def _finish(self, raw: Any) -> Decimal | int:
         return round_money(raw or ZERO) if self.money else int(raw or 0)
@@ -80,21 +134,27 @@ class Indicator:
             **{f"{self.region_path}__gte": low, f"{self.region_path}__lt": high}
         )
         if cut:
-            query = query.filter(**{f"{self.household_path}hukou_type": CUTS[cut][1]})
+            dimension, value = parse_cut(cut)
+            query = query.filter(**{self._field(dimension): value})
         return query
 
     def value(self, region: str, period: Period, cut: str = "") -> Decimal | int:
         query = self.records(region, period, cut)
-        if self.measure == "count":
+        if self.measure == "count" and not self.fact_sum:
             return query.count()
-        return self._finish(query.aggregate(v=Sum(self.measure))["v"])
+        return self._finish(query.aggregate(v=self._aggregate())["v"])
 
-    def values_by_cut(self, region: str, period: Period) -> dict[str, Decimal | int]:
-        """Every cut and the whole ("") in one GROUP BY on the household's 户籍."""
-        key = f"{self.household_path}hukou_type"
-        aggregate = Count("pk") if self.measure == "count" else Sum(self.measure)
-        found = {row[key]: row["v"] for row in self.records(region, period).values(key).annotate(v=aggregate)}
-        out = {cut: self._finish(found.get(hukou)) for cut, (_label, hukou) in CUTS.items()}
+    def values_by_cut(
+        self, region: str, period: Period, dimension: Dimension | None = None
+    ) -> dict[str, Decimal | int]:
+        """Every cut of the dimension (户籍 by default) and the whole ("") in one GROUP BY."""
+        dimension = dimension or HUKOU
+        key = self._field(dimension)
+        found = {
+            row[key]: row["v"]
+            for row in self.records(region, period).values(key).annotate(v=self._aggregate())
+        }
+        out = {dimension.cut(value): self._finish(found.get(value)) for value in dimension.values}
         out[""] = self._finish(sum((v for v in found.values() if v is not None), 0))
         return out
 
@@ -116,9 +176,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+#: programs granted once (their numbers are what was granted in the period, not what is in force at its end)
+ONE_OFF_PROGRAMS = frozenset({"temporary"})
+
+
 def _program_indicators(program: str) -> list[Indicator]:
     label = PROGRAMS[program].label
-    return [
+    indicators = [
         Indicator(
             f"{program}.households",
             format_lazy(_("{p}户数"), p=label),
@@ -157,6 +221,7 @@ def _program_indicators(program: str) -> list[Indicator]:
                 effective_month__range=(period.first, period.last),
             ),
             household_path="benefit__household__",
+            benefit_path="benefit__",
         ),
         Indicator(
             f"{program}.funds",
@@ -169,8 +234,128 @@ def _program_indicators(program: str) -> list[Indicator]:
                 cycle__period_start__range=(period.first, period.last),
             ).exclude(status=PaymentStatus.FAILED),
             measure="amount",
+            benefit_path="benefit__",
         ),
     ]
+    if program in ONE_OFF_PROGRAMS:
+        return [i for i in indicators if i.code.endswith(".funds")]
+    return indicators
+
+
+def _tekun_indicators() -> list[Indicator]:
+    """特困: in force by support form (集中/分散) and by self-care level (the decision's facts)."""
+
+    def in_force_where(**facts: Any) -> Callable[[Period], QuerySet[Any]]:
+        return lambda period: in_force("tekun", period.last).filter(**facts)
+
+    forms = [
+        Indicator(
+            f"tekun.{form}",
+            format_lazy(_("特困人员({f})"), f=label),
+            format_lazy(_("期末在保特困人员中供养形式为{f}的人数"), f=label),
+            _("人"),
+            in_force_where(decision__facts__support_form=form),
+        )
+        for form, label in SUPPORT_FORMS.items()
+    ]
+    levels = [
+        Indicator(
+            f"tekun.care_{level}",
+            format_lazy(_("特困人员({l})"), l=label),
+            format_lazy(_("期末在保特困人员中生活自理能力评估为{l}的人数"), l=label),
+            _("人"),
+            in_force_where(decision__facts__self_care_level=level),
+        )
+        for level, label in CARE_LEVELS.items()
+    ]
+    unassessed = Indicator(
+        "tekun.care_unknown",
+        _("特困人员(自理能力未评估)"),
+        _("期末在保特困人员中生活自理能力未评估完整、尚未确定照料护理等级的人数"),
+        _("人"),
+        lambda period: in_force("tekun", period.last).exclude(
+            decision__facts__self_care_level__in=list(CARE_LEVELS)
+        ),
+    )
+    return [*forms, *levels, unassessed]
+
+
+def _temporary_indicators() -> list[Indicator]:
+    """临时救助 is granted once: cases and person-times decided in the period, by type, and the amounts granted."""
+
+    def granted(period: Period) -> QuerySet[Any]:
+        return Benefit.objects.filter(program="temporary", first_month__range=(period.first, period.last))
+
+    def of_kind(kind: str) -> Callable[[Period], QuerySet[Any]]:
+        return lambda period: granted(period).filter(decision__facts__kind=kind)
+
+    by_kind = [
+        Indicator(
+            f"temporary.{kind}",
+            format_lazy(_("{k}临时救助"), k=label),
+            format_lazy(_("本期内确认的{k}临时救助件数"), k=label),
+            _("件"),
+            of_kind(kind),
+        )
+        for kind, label in KINDS.items()
+    ]
+    return [
+        Indicator(
+            "temporary.cases",
+            _("临时救助件数"),
+            _("本期内确认(起始发放月份在本期内)的临时救助件数"),
+            _("件"),
+            granted,
+        ),
+        Indicator(
+            "temporary.person_times",
+            _("临时救助人次"),
+            _("本期内确认的临时救助所救助的受困人数之和"),
+            _("人次"),
+            granted,
+            fact_sum="persons_affected",
+        ),
+        *by_kind,
+        Indicator(
+            "temporary.amount",
+            _("临时救助金额"),
+            _("本期内确认的临时救助金额之和(含先行救助)"),
+            _("元"),
+            granted,
+            measure="application__approved_amount",
+        ),
+    ]
+
+
+#: the age bands of the 高龄津贴 report (周岁 at the period's end; None = no upper limit)
+AGE_BANDS = ((80, 89), (90, 99), (100, None))
+
+
+def _elderly_bands() -> list[Indicator]:
+    def band(low: int, high: int | None) -> Callable[[Period], QuerySet[Any]]:
+        def source(period: Period) -> QuerySet[Any]:
+            query = in_force("elderly_allowance", period.last).filter(
+                member__birth_date__lte=_years_before(period.end, low)
+            )
+            if high is not None:
+                query = query.filter(member__birth_date__gt=_years_before(period.end, high + 1))
+            return query
+
+        return source
+
+    out = []
+    for low, high in AGE_BANDS:
+        label = format_lazy(_("{a}–{b}周岁"), a=low, b=high) if high else format_lazy(_("{a}周岁以上"), a=low)
+        out.append(
+            Indicator(
+                f"elderly_allowance.age_{low}",
+                format_lazy(_("高龄津贴({b})"), b=label),
+                format_lazy(_("期末在保高龄津贴领取人中期末年龄为{b}的人数"), b=label),
+                _("人"),
+                band(low, high),
+            )
+        )
+    return out
 
 
 def _dibao_members() -> list[Indicator]:
@@ -254,6 +439,7 @@ PAID_PROGRAMS = (
     "elderly_allowance",
     "disability_living",
     "disability_nursing",
+    "veterans",
 )
 
 CATALOGUE: dict[str, Indicator] = {
@@ -261,4 +447,13 @@ CATALOGUE: dict[str, Indicator] = {
     for program in PAID_PROGRAMS
     if program in PROGRAMS
     for indicator in _program_indicators(program)
-} | {indicator.code: indicator for indicator in (*_dibao_members(), *_procedure_indicators())}
+} | {
+    indicator.code: indicator
+    for indicator in (
+        *_dibao_members(),
+        *_tekun_indicators(),
+        *_temporary_indicators(),
+        *_elderly_bands(),
+        *_procedure_indicators(),
+    )
+}

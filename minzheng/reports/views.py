@@ -22,7 +22,7 @@ from minzheng.regions.models import Region
 from minzheng.reports import services
 from minzheng.reports.definitions import FORMS, compute
 from minzheng.reports.excel import table_xlsx
-from minzheng.reports.indicators import CATALOGUE, CUTS
+from minzheng.reports.indicators import CATALOGUE, cut_label, parse_cut
 from minzheng.reports.models import ReportSubmission
 from minzheng.reports.periods import Period, current_quarter, parse_period
 from minzheng.reports.selectors import submitted_sum, township_status
@@ -184,8 +184,11 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(request)
     period, _error = _period(request)
     cut = request.GET.get("cut", "")
-    if cut and cut not in CUTS:
-        raise Http404
+    if cut:
+        try:
+            parse_cut(cut)
+        except KeyError:
+            raise Http404 from None
     records = indicator.records(region.code, period, cut)
     model = records.model
     if model is Benefit:
@@ -208,7 +211,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
             "indicator": indicator,
             "region": region,
             "period": period,
-            "cut_label": CUTS[cut][0] if cut else _("合计"),
+            "cut_label": cut_label(cut),
             "page": page,
             "kind": model._meta.model_name,
             "query": query.urlencode(),
