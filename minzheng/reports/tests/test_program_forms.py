@@ -118,7 +118,7 @@ def test_temporary_counts_cases_person_times_types_and_amounts(personas: dict[st
         },
     )
     assert fire.decision["facts"]["persons_affected"] == 3
-    grants = fire.application.approved_amount + illness.application.approved_amount
+    grants = sum((b.application.approved_amount or Decimal(0) for b in (fire, illness)), Decimal(0))
     assert grants > 0
     expected = {
         "temporary.cases": 2,
