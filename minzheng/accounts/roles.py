@@ -55,6 +55,7 @@ class Capability(models.TextChoices):
     VIEW_REPORTS = "view_reports", _("查看统计报表")
     SUBMIT_REPORTS = "submit_reports", _("上报统计报表")
     RETURN_REPORTS = "return_reports", _("退回统计报表")
+    MANAGE_BUDGETS = "manage_budgets", _("填报年度资金预算")
 
 
 ALL_ROLES = frozenset(Role.values)
@@ -88,6 +89,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.VIEW_REPORTS: ALL_ROLES,
     Capability.SUBMIT_REPORTS: frozenset({Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD}),
     Capability.RETURN_REPORTS: frozenset({Role.COUNTY_ADMIN, Role.COUNTY_APPROVER}),
+    Capability.MANAGE_BUDGETS: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_CLERK}),
     Capability.EDIT_REGISTRY: frozenset({Role.VILLAGE_OFFICER, Role.TOWNSHIP_CLERK}),
     Capability.IMPORT_REGISTRY: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.EXPORT_REGISTRY: frozenset(

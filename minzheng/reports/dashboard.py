@@ -1,5 +1,6 @@
 """The dashboard: the user's scope at a glance — persons and funds by month and program, households by village, open
-and overdue cases, reviews due, coverage — each chart with its numbers as a table."""
+and overdue cases, reviews due, coverage, the year's funds against budget — each chart with its numbers as a
+table."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from minzheng.payments.models import PaymentStatus, RosterLine
 from minzheng.regions.models import Region
 from minzheng.registry.models import Member
 from minzheng.reports.indicators import PAID_STATES, in_force
+from minzheng.reports.selectors import budgets_for
 from minzheng.rules.programs import PROGRAMS
 
 #: the programs whose persons are charted month by month
@@ -34,6 +36,43 @@ def _months(today: date, count: int = 12) -> list[date]:
 def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
     low, high = code_range(code)
     return query.filter(**{f"{field}__gte": low, f"{field}__lt": high})
+
+
+def budget_progress(code: str, today: date) -> list[dict[str, Any]]:
+    """For each program with a budget for this year in the scope: paid so far (approved rosters of this year's
+    months, failed payments left out), the share of the budget used, and the share of the year gone by."""
+    budgets = budgets_for(code, today.year)
+    if not budgets:
+        return []
+    paid = dict(
+        _scoped(RosterLine.objects, code)
+        .filter(
+            program__in=list(budgets),
+            cycle__state__in=PAID_STATES,
+            cycle__period_start__range=(date(today.year, 1, 1), date(today.year, 12, 1)),
+        )
+        .exclude(status=PaymentStatus.FAILED)
+        .values("program")
+        .annotate(total=Sum("amount"))
+        .values_list("program", "total")
+    )
+    elapsed = Decimal(today.month) / 12
+    rows = []
+    for program, budget in sorted(budgets.items()):
+        spent = round_money(paid.get(program) or ZERO)
+        used = spent / budget if budget else None
+        rows.append(
+            {
+                "program": str(PROGRAMS[program].label) if program in PROGRAMS else program,
+                "budget": str(budget),
+                "paid": str(spent),
+                "left": str(budget - spent),
+                "used": f"{used * 100:.1f}%" if used is not None else "—",
+                # ahead of the calendar by more than a month's share: the money may run out before December
+                "ahead": used is not None and used > elapsed + Decimal(1) / 12,
+            }
+        )
+    return rows
 
 
 def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
@@ -78,6 +117,7 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
         for p, v in sorted(funds.items())
     ]
     village_rows = [(names.get(v["region_id"], v["region_id"]), v["n"]) for v in villages]
+    budget_rows = budget_progress(code, today)
     return {
         # each chart's numbers, for the chart (JSON) and for the table under it (rows)
         "persons": {"months": labels, "series": persons_series},
@@ -95,6 +135,15 @@ def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
         .count(),
         "coverage": f"{covered / registered * 100:.1f}%" if registered else "—",
         "coverage_detail": _("低保在保 %(c)s 人 / 登记人口 %(r)s 人") % {"c": covered, "r": registered},
+        "budget_year": today.year,
+        "budget_elapsed": f"{today.month / 12 * 100:.0f}%",
+        "budget": budget_rows,
+        "budget_chart": {
+            "names": [r["program"] for r in budget_rows],
+            "paid": [r["paid"] for r in budget_rows],
+            "budget": [r["budget"] for r in budget_rows],
+            "labels": [_("已发放"), _("年度预算")],
+        },
     }
 
 

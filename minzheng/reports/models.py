@@ -1,5 +1,6 @@
 """A township's report for a period as submitted: a frozen snapshot the county aggregates (later edits to the data
-never change it); returned with a reason, reopened and submitted again, each step audited."""
+never change it); returned with a reason, reopened and submitted again, each step audited. And the year's budget of a
+program for a county or township, which the dashboard sets the funds paid against."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ class ReportSubmission(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.form} {self.period} {self.state}"
+
+
+class Budget(RegionScopedModel):
+    """The year's budget of one program's funds for a county or a township (资金预算), set by hand."""
+
+    region_scope_path: ClassVar[str] = "region"
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    program = models.CharField(_("救助项目"), max_length=30)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(_("预算金额(元)"), max_digits=16, decimal_places=2)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegionScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "region_id", "program"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "program", "year"], name="budget_one_per_program_year"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.program} {self.year} {self.amount}"

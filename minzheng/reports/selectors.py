@@ -1,13 +1,15 @@
-"""What the county sees: each township's status for a form and period, and the sum of what was submitted."""
+"""What the county sees: each township's status for a form and period, and the sum of what was submitted; the
+year's budgets that apply to a scope."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from minzheng.core.scope import code_range
 from minzheng.regions.models import Region
 from minzheng.reports.definitions import ReportForm
-from minzheng.reports.models import ReportSubmission, SubmissionState
+from minzheng.reports.models import Budget, ReportSubmission, SubmissionState
 
 
 def township_status(
@@ -36,3 +38,19 @@ def submitted_sum(
             for index, value in enumerate(values):
                 sums[cut][index] += Decimal(value)
     return [[label, sums[cut]] for cut, label in form.rows]
+
+
+def budgets_for(scope: str, year: int) -> dict[str, Decimal]:
+    """Each program's budget for the scope and year: the scope's own where it has one set, otherwise the sum of the
+    budgets set for the townships inside it (a county that only allocates to its townships)."""
+    low, high = code_range(scope)
+    own: dict[str, Decimal] = {}
+    inside: dict[str, Decimal] = {}
+    for region_id, program, amount in Budget.objects.filter(
+        year=year, region_id__gte=low, region_id__lt=high
+    ).values_list("region_id", "program", "amount"):
+        if region_id == scope:
+            own[program] = amount
+        else:
+            inside[program] = inside.get(program, Decimal(0)) + amount
+    return inside | own

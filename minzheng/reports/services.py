@@ -1,7 +1,9 @@
-"""Submitting a township's quarter: freeze, return with a reason, reopen, submit again — each audited."""
+"""Submitting a township's quarter: freeze, return with a reason, reopen, submit again; setting a year's budget —
+each audited."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -12,15 +14,19 @@ from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from minzheng.core.money import round_money, to_decimal
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.regions.models import Region
 from minzheng.reports.definitions import FORMS, compute
-from minzheng.reports.models import ReportSubmission, SubmissionState
+from minzheng.reports.indicators import PAID_PROGRAMS
+from minzheng.reports.models import Budget, ReportSubmission, SubmissionState
 from minzheng.reports.periods import parse_period
+from minzheng.rules.programs import PROGRAMS
 
 REPORT_SUBMITTED = define("reports.submitted", _("上报统计报表"))
 REPORT_RETURNED = define("reports.returned", _("退回统计报表"))
 REPORT_REOPENED = define("reports.reopened", _("撤回重填统计报表"))
+BUDGET_SET = define("reports.budget_set", _("填报年度资金预算"))
 
 
 def _require(actor: Any, capability: str, region_code: str) -> None:
@@ -115,5 +121,61 @@ def report_return(*, actor: Any, submission: ReportSubmission, reason: str) -> R
             target_repr=str(row),
             old={"state": SubmissionState.SUBMITTED},
             new={"state": row.state, "reason": row.return_reason},
+        )
+    return row
+
+
+def budget_set(*, actor: Any, region_code: str, program: str, year: int | str, amount: Any) -> Budget | None:
+    """Set (or, with an empty amount, remove) a county's or township's budget of one program for a year."""
+    _require(actor, Capability.MANAGE_BUDGETS, region_code)
+    errors: dict[str, list[str]] = {}
+    region = Region.objects.filter(code=region_code, level__in=("county", "township")).first()
+    if region is None:
+        errors["region"] = [_("预算按县或乡镇(街道)填报")]
+    if program not in PAID_PROGRAMS or program not in PROGRAMS:
+        errors["program"] = [_("没有这个发放项目")]
+    try:
+        year_number = int(str(year).strip())
+        if not 2000 <= year_number <= 2100:
+            raise ValueError
+    except ValueError:
+        errors["year"] = [_("年度应为四位数字，如 2026")]
+    text = str(amount if amount is not None else "").strip()
+    value: Decimal | None = None
+    if text:
+        try:
+            value = round_money(to_decimal(text))
+            if value < 0:
+                errors["amount"] = [_("预算金额不能为负数")]
+        except (InvalidOperation, ValueError, TypeError):
+            errors["amount"] = [_("预算金额应为数字(元)，如 1200000 或 1,200,000.00")]
+    if errors:
+        raise ValidationFailed(_("预算未保存：请修正标出的项目"), fields=errors)
+    with transaction.atomic():
+        row = (
+            Budget.objects.select_for_update()
+            .filter(region_id=region_code, program=program, year=year_number)
+            .first()
+        )
+        old = {"amount": str(row.amount)} if row else None
+        if value is None:  # an empty amount removes the budget
+            if row is None:
+                return None
+            audit_record(
+                event_code=BUDGET_SET, actor=actor, region_code=region_code, target=row, old=old, new=None
+            )
+            row.delete()
+            return None
+        if row is None:
+            row = Budget(region_id=region_code, program=program, year=year_number)
+        row.amount, row.updated_by = value, actor
+        row.save()
+        audit_record(
+            event_code=BUDGET_SET,
+            actor=actor,
+            region_code=region_code,
+            target=row,
+            old=old,
+            new={"amount": str(value)},
         )
     return row

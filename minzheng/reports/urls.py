@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("forms/<str:code>/", views.report, name="report"),
     path("indicators/<str:code>/", views.drill, name="drill"),
+    path("budgets/", views.budgets, name="budgets"),
 ]

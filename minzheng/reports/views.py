@@ -218,3 +218,59 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
             "value": indicator.value(region.code, period, cut),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required(Capability.VIEW_REPORTS)
+def budgets(request: HttpRequest) -> HttpResponse:
+    """The year's budgets in the user's scope, and the form that sets one (an empty amount removes it)."""
+    from minzheng.reports.dashboard import budget_progress
+    from minzheng.reports.indicators import PAID_PROGRAMS
+    from minzheng.reports.models import Budget
+    from minzheng.rules.programs import PROGRAMS
+
+    scope = scope_code_for(request.user) or ""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            services.budget_set(
+                actor=request.user,
+                region_code=request.POST.get("region", ""),
+                program=request.POST.get("program", ""),
+                year=request.POST.get("year", ""),
+                amount=request.POST.get("amount", ""),
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            messages.error(request, str(exc.message))
+            errors = exc.fields
+        else:
+            messages.success(request, _("预算已保存"))
+            return redirect(f"{request.path}?year={request.POST.get('year', year)}")
+    regions = list(
+        Region.objects.filter(code__startswith=scope, level__in=("county", "township")).order_by("code")
+    )
+    rows = Budget.objects.visible_to(request.user).filter(year=year).select_related("region", "updated_by")
+    programs = [(code, PROGRAMS[code].label) for code in PAID_PROGRAMS if code in PROGRAMS]
+    return render(
+        request,
+        "reports/budgets.html",
+        {
+            "year": year,
+            "regions": regions,
+            "rows": [
+                (row, PROGRAMS[row.program].label if row.program in PROGRAMS else row.program) for row in rows
+            ],
+            "programs": programs,
+            "progress": budget_progress(scope, today) if year == today.year else [],
+            "can_manage": user_can(request, Capability.MANAGE_BUDGETS),
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+    )

@@ -6,4 +6,5 @@ register(
     RouteCase("reports:index", Capability.VIEW_REPORTS),
     RouteCase("reports:report", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao"}),
     RouteCase("reports:drill", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao.households"}),
+    RouteCase("reports:budgets", Capability.VIEW_REPORTS),
 )

@@ -27,12 +27,27 @@
       series: [{ type: "bar", data: d.values }]
     };
   }
+  function budget(d) {
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 96, right: 16, top: 36, bottom: 24 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: d.names, inverse: true },
+      series: [
+        { name: d.labels[0], type: "bar", data: d.paid.map(Number) },
+        { name: d.labels[1], type: "bar", data: d.budget.map(Number) }
+      ]
+    };
+  }
+  var draw = { bars: bars, budget: budget };
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var d = data(el.dataset.chart);
     if (!d || typeof echarts === "undefined") { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(el.dataset.kind === "bars" ? bars(d) : lines(d, el.dataset.kind || "line"));
+    var kind = el.dataset.kind || "line";
+    chart.setOption(draw[kind] ? draw[kind](d) : lines(d, kind));
     charts.push(chart);
   });
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
