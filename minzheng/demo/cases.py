@@ -109,9 +109,9 @@ def _household(spec: DemoCase, serial: int, clerk: User, today: date) -> Househo
             region_code=spec.village,
             address=f"{serial + 1} 组 {serial + 8} 号",
             hukou_type=HukouType.RURAL,
-            bank_name="" if spec.head == NO_ACCOUNT else "泸县农村商业银行",
-            account_holder="" if spec.head == NO_ACCOUNT else spec.head,
-            account_number="" if spec.head == NO_ACCOUNT else _account(serial),
+            bank_name="泸县农村商业银行",
+            account_holder=spec.head,
+            account_number=_account(serial),
         ),
         head=MemberData(
             name=spec.head,
@@ -155,6 +155,31 @@ def _papers(household: Household, clerk: User) -> None:
             original_name=f"{DocumentType(kind).label}.pdf",
             doc_type=kind,
         )
+
+
+#: the township whose payroll the demo pays month by month
+PAYROLL_TOWNSHIP = "510521103"
+
+
+def _payroll_history(clerk: User, approver: User, today: date) -> None:
+    """The last twelve months' 低保 rosters of 得胜镇 (this month's included), generated, checked and approved through
+    the payment services, so the dashboard has funds by month; and this year's budget to set them against."""
+    from minzheng.core.months import add_months
+    from minzheng.payments import services as payments
+    from minzheng.policy.selectors import policy_for
+    from minzheng.reports.services import budget_set
+
+    this_month = today.replace(day=1)
+    for offset in range(11, -1, -1):
+        month = add_months(this_month, -offset)
+        cycle = payments.cycle_generate(
+            actor=clerk, region_code=PAYROLL_TOWNSHIP, programs=["dibao"], period_start=month
+        )
+        cycle = payments.cycle_confirm_checked(actor=clerk, cycle=cycle)
+        if policy_for(PAYROLL_TOWNSHIP, month).get("payments").publish_roster:
+            cycle = payments.cycle_mark_noticed(actor=clerk, cycle=cycle)
+        cycle = payments.cycle_approve(actor=approver, cycle=cycle)
+    budget_set(actor=clerk, region_code=PAYROLL_TOWNSHIP, program="dibao", year=today.year, amount="300000")
 
 
 def demo_cases_load(today: date | None = None) -> int:
@@ -252,7 +277,14 @@ def demo_cases_load(today: date | None = None) -> int:
             source="妻子在镇上超市务工",
             member=spouse,
         )
-    Household.objects.filter(head__name=LEGACY_ACCOUNT, region_id__in={c.village for c in PAYROLL}).update(
+    _payroll_history(clerk, approver, today)
+    # after a year of payments: one household's account was closed by the bank (none on file now), and one still
+    # has the number typed in before the registry checked account numbers (written as an old import would have)
+    villages = {c.village for c in PAYROLL}
+    Household.objects.filter(head__name=NO_ACCOUNT, region_id__in=villages).update(
+        bank_name="", account_holder="", account_number=""
+    )
+    Household.objects.filter(head__name=LEGACY_ACCOUNT, region_id__in=villages).update(
         account_number=LEGACY_ACCOUNT_NUMBER
     )
     return sum(1 for spec in CASES + PAYROLL if spec.stage != "none")

@@ -1,5 +1,6 @@
 """The county's first page after login on a desktop and a phone: the dashboard's charts are drawn (ECharts canvases),
-their numbers are one click away as tables; a quarterly report opens from the reports page."""
+their numbers are one click away as tables (the demo's year of 低保 rosters against 得胜镇's budget); a quarterly
+report opens from the reports page."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ def test_the_dashboard_draws_its_charts_on_a_desktop_and_a_phone(
         log_in(page, "approver", DEMO_PASSWORD)
         dashboard = page.get_by_test_id("dashboard")
         expect(dashboard).to_be_visible()
-        expect(dashboard.locator("[data-chart] canvas")).to_have_count(3)
+        # persons, funds, villages, and the year's funds against 得胜镇's budget (the county sums its townships')
+        expect(dashboard.locator("[data-chart] canvas")).to_have_count(4)
         page.screenshot(path=os.path.join(artifacts_dir, f"dashboard-{name}.png"), full_page=True)
     desktop.get_by_text("数据表").first.click()
     expect(desktop.get_by_test_id("dash-persons-table")).to_contain_text("最低生活保障")
+    desktop.get_by_test_id("dash-budget").get_by_text("数据表").click()
+    expect(desktop.get_by_test_id("dash-budget-table")).to_contain_text("300000.00")
     desktop.goto("/reports/")
     desktop.get_by_role("link", name="城乡最低生活保障情况统计表").click()
     expect(desktop.get_by_test_id("report-table")).to_contain_text("合计")
