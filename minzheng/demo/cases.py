@@ -37,7 +37,13 @@ class DemoCase:
     income: str
     stage: str  # approved / notice / reviewed / accepted / applied / none
     program: str = "dibao"
-    head_born: date | None = None  # default: 1975
+    #: a person living alone: their age in years today (default: a couple with a child, the head born in 1975)
+    alone_aged: int = 0
+    #: what the application says (the program's request fields)
+    request: tuple[tuple[str, object], ...] = ()
+    #: more facts about the head in the registry (e.g. the 优抚 category)
+    head_facts: tuple[tuple[str, object], ...] = ()
+    reason: str = "收入低，子女上学"
 
 
 CASES = (
@@ -51,7 +57,63 @@ CASES = (
     # no case yet: the household a village officer files for in the browser walk
     DemoCase("510521103222", "baixiang_officer", "冯友才", "何秀兰", "冯小丽", "650", "none"),
     # an elder on 高龄津贴 who turns 90 in a few weeks: the monitoring list shows the coming band change
-    DemoCase("510521103224", "renhe_officer", "高德寿", "", "", "0", "approved", "elderly_allowance"),
+    DemoCase(
+        "510521103224",
+        "renhe_officer",
+        "高德寿",
+        "",
+        "",
+        "0",
+        "approved",
+        "elderly_allowance",
+        90,
+        reason="年满80周岁",
+    ),
+    # one of each other program on the county's reports: a widower of 72 supported at home (特困), a combat veteran
+    # (优抚), a family whose house burnt down (急难型临时救助)
+    DemoCase(
+        "510521103222",
+        "baixiang_officer",
+        "罗守仁",
+        "",
+        "",
+        "0",
+        "approved",
+        "tekun",
+        72,
+        request=(("support_form", "home"),),
+        reason="无劳动能力、无生活来源、无赡养人",
+    ),
+    DemoCase(
+        "510521103224",
+        "renhe_officer",
+        "韩卫国",
+        "",
+        "",
+        "0",
+        "approved",
+        "veterans",
+        74,
+        head_facts=(("veteran_category", "combat_veteran"),),
+        reason="参战退役军人定期生活补助",
+    ),
+    DemoCase(
+        "510521103222",
+        "baixiang_officer",
+        "唐明远",
+        "曹金凤",
+        "唐小川",
+        "1500",
+        "approved",
+        "temporary",
+        request=(
+            ("kind", "emergency"),
+            ("cause", "住房失火"),
+            ("amount_requested", "3000"),
+            ("forms", ["cash"]),
+        ),
+        reason="住房失火，生活陷入困境",
+    ),
 )
 
 _SURNAMES = "陈林黄何罗唐许邓韩曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏"
@@ -89,7 +151,7 @@ def _id(birth: date, serial: int, *, male: bool) -> str:
 
 def _household(spec: DemoCase, serial: int, clerk: User, today: date) -> Household:
     if not spec.spouse:
-        born = today.replace(year=today.year - 90) + timedelta(days=20)
+        born = today.replace(year=today.year - spec.alone_aged) + timedelta(days=20)
         result = household_create(
             actor=clerk,
             data=HouseholdData(
@@ -97,7 +159,12 @@ def _household(spec: DemoCase, serial: int, clerk: User, today: date) -> Househo
                 address=f"{serial + 1} 组 {serial + 8} 号",
                 hukou_type=HukouType.RURAL,
             ),
-            head=MemberData(name=spec.head, id_number=_id(born, serial, male=True), relation=Relation.HEAD),
+            head=MemberData(
+                name=spec.head,
+                id_number=_id(born, serial, male=True),
+                relation=Relation.HEAD,
+                **dict(spec.head_facts),  # type: ignore[arg-type]
+            ),
             members=[],
         )
         household: Household = result.obj
@@ -221,7 +288,8 @@ def demo_cases_load(today: date | None = None) -> int:
             household=household,
             program=spec.program,
             applicant=household.members.get(relation=Relation.HEAD),
-            reason="收入低，子女上学" if spec.program == "dibao" else "年满80周岁",
+            reason=spec.reason,
+            request_data=dict(spec.request) or None,
             today=start,
         )
         if spec.stage == "applied":
