@@ -218,38 +218,51 @@ def render_report(sheet: ReportSheet) -> bytes:
     pdf.use_font(9)
     pdf.lines(sheet.subtitle, height=6)
     count = sum(len(columns) for _label, columns in sheet.groups)
-    first = 24.0
-    width = (pdf.epw - first) / max(count, 1)
-    height = 7.0
-    top, left = pdf.get_y(), pdf.l_margin
+    line = 3.5  # one line of 8-point text, in millimetres
     pdf.use_font(8, bold=True)
-    pdf.rect(left, top, first, 2 * height)
-    pdf.set_xy(left, top)
-    pdf.cell(first, 2 * height, _("类别"), align=Align.C)
+    # the label column as wide as its longest label (within reason; longer ones wrap), the rest shared out
+    longest = max(
+        [pdf.get_string_width(label) for label, _values in sheet.rows] + [pdf.get_string_width(_("类别"))]
+    )
+    first = min(max(24.0, longest + 4), 56.0)
+    width = (pdf.epw - first) / max(count, 1)
+
+    def lines_of(text: str, cell: float) -> int:
+        wrapped = pdf.multi_cell(cell, line, text, dry_run=True, output="LINES", wrapmode=WrapMode.CHAR)
+        return len(wrapped) if isinstance(wrapped, list) else 1
+
+    def boxed(x: float, y: float, w: float, h: float, text: str, align: Align) -> None:
+        """Text in a bordered box, wrapped to its width and centred vertically."""
+        pdf.rect(x, y, w, h)
+        used = lines_of(text, w) * line
+        pdf.set_xy(x, y + max((h - used) / 2, 0))
+        pdf.multi_cell(w, line, text, align=align, wrapmode=WrapMode.CHAR)
+
+    group_height = max(
+        7.0, max(lines_of(label, width * len(cols)) for label, cols in sheet.groups) * line + 2
+    )
+    column_height = max(7.0, max(lines_of(c, width) for _l, cols in sheet.groups for c in cols) * line + 2)
+    top, left = pdf.get_y(), pdf.l_margin
+    boxed(left, top, first, group_height + column_height, _("类别"), Align.C)
     x = left + first
     for label, columns in sheet.groups:
         span = width * len(columns)
-        pdf.set_xy(x, top)
-        pdf.cell(span, height, label, border=1, align=Align.C)
+        boxed(x, top, span, group_height, label, Align.C)
         for index, column in enumerate(columns):
-            pdf.set_xy(x + index * width, top + height)
-            pdf.multi_cell(
-                width,
-                height / 2 if pdf.get_string_width(column) > width - 1 else height,
-                column,
-                border=1,
-                align=Align.C,
-                max_line_height=height / 2,
-            )
+            boxed(x + index * width, top + group_height, width, column_height, column, Align.C)
         x += span
-    pdf.set_xy(left, top + 2 * height)
+    y = top + group_height + column_height
     for index, (label, values) in enumerate(sheet.rows):
-        last = index == len(sheet.rows) - 1
-        pdf.use_font(8, bold=last)
-        pdf.cell(first, height, label, border=1, align=Align.C)
-        for value in values:
-            pdf.cell(width, height, value, border=1, align=Align.R)
-        pdf.ln(height)
+        pdf.use_font(8, bold=index == len(sheet.rows) - 1)
+        height = max(7.0, lines_of(label, first) * line + 2)
+        if y + height > pdf.h - pdf.b_margin:
+            pdf.add_page()
+            y = pdf.t_margin
+        boxed(left, y, first, height, label, Align.C)
+        for position, value in enumerate(values):
+            boxed(left + first + position * width, y, width, height, value, Align.R)
+        y += height
+    pdf.set_xy(left, y)
     pdf.ln(4)
     pdf.use_font(9)
     pdf.lines(sheet.footer, height=6)

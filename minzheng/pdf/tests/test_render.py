@@ -462,3 +462,26 @@ def test_closing_punctuation_never_starts_a_line_and_opening_never_ends_one() ->
         "一二三四五六七八电话",
         "0833-5201234",
     ]
+
+
+def test_a_report_form_wraps_long_labels_and_headers_inside_their_boxes(
+    poppler: None, tmp_path: Path
+) -> None:
+    """A category name longer than the label column and a column header of three lines stay inside their cells:
+    cropping the page to the label column (A4 at 72 dpi: the left margin of 20 mm plus at most 56 mm) still
+    reads every label whole, and the crop of the values area holds none of the labels' characters."""
+    long_label = "1954年10月31日之前入伍后经批准退出现役的人员"
+    sheet = render.ReportSheet(
+        title="优抚对象抚恤补助发放情况统计表",
+        subtitle="填报单位：泸县",
+        groups=(("优抚对象", ("人数",)), ("供养形式(人)", ("集中供养(供养服务机构)", "分散供养(在家)"))),
+        rows=((long_label, ("1", "2", "3")), ("参战退役军人", ("4", "5", "6")), ("合计", ("5", "7", "9"))),
+        footer="填表人：王审批",
+    )
+    path = tmp_path / "form.pdf"
+    path.write_bytes(render.render_report(sheet))
+    label_column = _run("pdftotext", "-x", "0", "-y", "0", "-W", "216", "-H", "842", path, "-")
+    values_area = _run("pdftotext", "-x", "217", "-y", "0", "-W", "400", "-H", "842", path, "-")
+    assert long_label in _compact(label_column) and "参战退役军人" in _compact(label_column)
+    assert "人员" not in values_area and "退役" not in values_area
+    assert "集中供养(供养服务机构)" in _compact(values_area)
