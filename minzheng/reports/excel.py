@@ -53,7 +53,8 @@ def table_xlsx(table: Table, *, region_name: str, preparer: str, today: date) ->
     footer = 6 + len(table.rows)
     sheet.write_string(footer, 0, _("填表人：%(p)s") % {"p": preparer})
     sheet.write_string(footer, max(1, width - 3), _("填报日期：%(d)s") % {"d": today.isoformat()})
-    sheet.set_column(0, 0, 12)
+    # a Chinese character is about two of Excel's width units: the label column as wide as its longest label
+    sheet.set_column(0, 0, min(max([12, *(2 * len(str(label)) + 2 for label, _cells in table.rows)]), 60))
     sheet.set_column(1, width - 1, 11)
     book.close()
     return out.getvalue()
