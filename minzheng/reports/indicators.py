@@ -182,15 +182,17 @@ ONE_OFF_PROGRAMS = frozenset({"temporary"})
 
 def _program_indicators(program: str) -> list[Indicator]:
     label = PROGRAMS[program].label
+    per_person = PROGRAMS[program].per_person
+    unit = _("人") if per_person else _("户")
     indicators = [
         Indicator(
             f"{program}.households",
-            format_lazy(_("{p}户数"), p=label),
+            format_lazy(_("{p}人数(在保)") if per_person else _("{p}户数"), p=label),
             format_lazy(
                 _("期末在保(当月按决定发放金额大于 0)的{p}待遇数(按户保障的为户数，按人保障的为人数)"),
                 p=label,
             ),
-            _("户"),
+            unit,
             lambda period: in_force(program, period.last),
         ),
         Indicator(
@@ -205,7 +207,7 @@ def _program_indicators(program: str) -> list[Indicator]:
             f"{program}.entries",
             format_lazy(_("{p}新增"), p=label),
             _("起始发放月份在本期内的待遇数"),
-            _("户"),
+            unit,
             lambda period: Benefit.objects.filter(
                 program=program, first_month__range=(period.first, period.last)
             ),
@@ -214,7 +216,7 @@ def _program_indicators(program: str) -> list[Indicator]:
             f"{program}.exits",
             format_lazy(_("{p}退出"), p=label),
             _("停止发放月份在本期内的待遇数"),
-            _("户"),
+            unit,
             lambda period: BenefitChange.objects.filter(
                 benefit__program=program,
                 kind=ChangeKind.STOPPED,
