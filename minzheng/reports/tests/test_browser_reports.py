@@ -35,3 +35,55 @@ def test_the_dashboard_draws_its_charts_on_a_desktop_and_a_phone(
     desktop.get_by_role("link", name="城乡最低生活保障情况统计表").click()
     expect(desktop.get_by_test_id("report-table")).to_contain_text("合计")
     desktop.screenshot(path=os.path.join(artifacts_dir, "report-dibao.png"), full_page=True)
+
+
+def test_a_township_submits_its_quarter_and_the_county_sees_it_summed(
+    desktop: Any, browser: Any, app_url: str, artifacts_dir: str
+) -> None:
+    """The issue's round on the demo: the 得胜镇 clerk opens this quarter's 低保 report, checks the households number
+    by clicking through to its list, exports the workbook, submits; the county approver sees 得胜镇 submitted and
+    its numbers in the county's sum."""
+    import io
+
+    from playwright.sync_api import expect
+    from python_calamine import CalamineWorkbook
+
+    log_in(desktop, "desheng_clerk", DEMO_PASSWORD)
+    desktop.goto("/reports/")
+    desktop.get_by_role("link", name="城乡最低生活保障情况统计表").click()
+    total_row = desktop.get_by_test_id("report-table").locator("tbody tr").last
+    households = total_row.locator("td a").first
+    count = int(households.inner_text())
+    assert count >= 24  # the demo's payroll of 得胜镇
+    report_url = desktop.url
+    households.click()
+    expect(desktop.get_by_test_id("drill-value")).to_have_text(str(count))
+    expect(desktop.get_by_test_id("drill-list").locator("tbody tr")).to_have_count(min(count, 50))
+    desktop.screenshot(path=os.path.join(artifacts_dir, "report-drill.png"), full_page=True)
+
+    desktop.goto(report_url)
+    href = desktop.get_by_test_id("report-xlsx").get_attribute("href")
+    workbook = desktop.request.get(report_url.split("?")[0] + href)
+    assert workbook.ok
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(workbook.body())).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "城乡最低生活保障情况统计表" and rows[1][0] == "填报单位：得胜镇"
+    assert rows[7][0] == "合计" and rows[7][1] == count
+
+    desktop.get_by_test_id("report-submit").click()
+    expect(desktop.get_by_test_id("submission-state")).to_contain_text("已上报")
+    desktop.screenshot(path=os.path.join(artifacts_dir, "report-submitted.png"), full_page=True)
+
+    county = browser.new_context(base_url=app_url, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        page = county.new_page()
+        log_in(page, "approver", DEMO_PASSWORD)
+        page.goto("/reports/forms/dibao/")
+        expect(page.get_by_test_id("township-status").locator("tr", has_text="得胜镇")).to_contain_text(
+            "已上报"
+        )
+        summed = page.get_by_test_id("submitted-sum").locator("tr").last
+        expect(summed).to_contain_text("合计")
+        assert summed.locator("td").first.inner_text() == str(count)
+        page.screenshot(path=os.path.join(artifacts_dir, "report-county.png"), full_page=True)
+    finally:
+        county.close()
