@@ -57,15 +57,20 @@ def poor_household(
         member=head,
     )
     if materials:
-        for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
-            document_add(
-                actor=clerk,
-                household=household,
-                upload=io.BytesIO(b"%PDF-1.4 scanned"),
-                original_name=f"{kind}.pdf",
-                doc_type=kind,
-            )
+        add_papers(clerk, household)
     return household
+
+
+def add_papers(clerk: Any, household: Household) -> None:
+    """The papers acceptance needs (DB-09): ID card, statement, authorisation, as scanned PDFs."""
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4 scanned"),
+            original_name=f"{kind}.pdf",
+            doc_type=kind,
+        )
 
 
 def submit(

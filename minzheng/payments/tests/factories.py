@@ -8,7 +8,9 @@ from typing import Any
 from minzheng.cases import services as cases
 from minzheng.cases.models import Benefit
 from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
-from minzheng.core.testing.personas import VILLAGE_A1
+from minzheng.core.testing.personas import TOWNSHIP_A, VILLAGE_A1
+from minzheng.payments import services as payments
+from minzheng.payments.models import PayCycle
 from minzheng.registry.models import Household
 from minzheng.registry.services import HouseholdData, household_update
 from minzheng.registry.validation import luhn_check_digit
@@ -47,3 +49,19 @@ def approved_dibao(
     case = to_notice_ended(personas, submit(personas, household))
     cases.application_decide(actor=personas["county_approver"], application=case, approve=True, today=decided)
     return Benefit.objects.get(application=case)
+
+
+def approved_cycle(
+    personas: dict[str, Any], month: date, *, region: str = TOWNSHIP_A, programs: tuple[str, ...] = ("dibao",)
+) -> PayCycle:
+    """The township's roster for the month, generated, checked and approved through the services."""
+    cycle = payments.cycle_generate(
+        actor=personas["township_a_clerk" if region == TOWNSHIP_A else "township_b_clerk"],
+        region_code=region,
+        programs=list(programs),
+        period_start=month,
+    )
+    payments.cycle_confirm_checked(
+        actor=personas["township_a_clerk" if region == TOWNSHIP_A else "township_b_clerk"], cycle=cycle
+    )
+    return payments.cycle_approve(actor=personas["county_approver"], cycle=cycle)

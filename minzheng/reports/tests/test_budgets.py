@@ -12,8 +12,7 @@ from django.urls import reverse
 from minzheng.audit.models import AuditEvent
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A1
-from minzheng.payments import services as payments
-from minzheng.payments.tests.factories import approved_dibao
+from minzheng.payments.tests.factories import approved_cycle, approved_dibao
 from minzheng.reports.dashboard import dashboard_data
 from minzheng.reports.models import Budget
 from minzheng.reports.selectors import budgets_for
@@ -26,14 +25,7 @@ def _april_paid(personas: dict[str, Any]) -> None:
     """Three 低保 households of township A paid for April 2025: 3 × 840 = 2520."""
     for _i in range(3):
         approved_dibao(personas)
-    cycle = payments.cycle_generate(
-        actor=personas["township_a_clerk"],
-        region_code=TOWNSHIP_A,
-        programs=["dibao"],
-        period_start=date(2025, 4, 1),
-    )
-    payments.cycle_confirm_checked(actor=personas["township_a_clerk"], cycle=cycle)
-    payments.cycle_approve(actor=personas["county_approver"], cycle=cycle)
+    approved_cycle(personas, date(2025, 4, 1))
 
 
 def test_the_dashboard_sets_the_years_payments_against_the_budget(personas: dict[str, Any]) -> None:

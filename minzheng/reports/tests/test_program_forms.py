@@ -5,7 +5,6 @@ rules wrote; the expected numbers are counted by hand."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,10 +15,9 @@ from django.urls import reverse
 from minzheng.benefits.tests.test_services import DECIDED, _elder, _tekun_benefit
 from minzheng.cases import services as cases
 from minzheng.cases.models import Benefit
-from minzheng.cases.tests.factories import poor_household, setup_policy, submit, to_notice_ended
+from minzheng.cases.tests.factories import add_papers, poor_household, setup_policy, submit, to_notice_ended
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, VILLAGE_A1
-from minzheng.registry.documents import document_add
-from minzheng.registry.models import DocumentType, HukouType, Relation
+from minzheng.registry.models import HukouType, Relation
 from minzheng.registry.services import HouseholdData, household_create
 from minzheng.registry.tests.factories import member_data
 from minzheng.reports.definitions import FORMS, compute
@@ -51,14 +49,7 @@ def _alone(personas: dict[str, Any], name: str, born: date, **member: Any) -> An
         head=member_data(name, Relation.HEAD, born, **member),
         members=[],
     ).obj
-    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
-        document_add(
-            actor=clerk,
-            household=household,
-            upload=io.BytesIO(b"%PDF-1.4"),
-            original_name="a.pdf",
-            doc_type=kind,
-        )
+    add_papers(clerk, household)
     return household
 
 

@@ -15,8 +15,7 @@ from python_calamine import CalamineWorkbook
 from minzheng.benefits import services as benefits
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, TOWNSHIP_B
-from minzheng.payments import services as payments
-from minzheng.payments.tests.factories import approved_dibao
+from minzheng.payments.tests.factories import approved_cycle, approved_dibao
 from minzheng.registry.models import Member, Relation
 from minzheng.reports.definitions import FORMS, compute
 from minzheng.reports.indicators import CATALOGUE
@@ -36,14 +35,7 @@ def quarter(personas: dict[str, Any]) -> list[Any]:
     benefits.benefit_stop(
         actor=personas["county_approver"], benefit=b3, reason="收入超标", month=date(2025, 6, 1)
     )
-    cycle = payments.cycle_generate(
-        actor=personas["township_a_clerk"],
-        region_code=TOWNSHIP_A,
-        programs=["dibao"],
-        period_start=date(2025, 4, 1),
-    )
-    payments.cycle_confirm_checked(actor=personas["township_a_clerk"], cycle=cycle)
-    payments.cycle_approve(actor=personas["county_approver"], cycle=cycle)
+    approved_cycle(personas, date(2025, 4, 1))
     return [b1, b2, b3]
 
 
