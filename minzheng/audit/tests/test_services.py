@@ -122,7 +122,7 @@ def test_appended_events_chain_and_read_back_like_recorded_ones(personas: dict[s
             target_id=str(i),
             target_repr=f"第 {i} 个",
             old={"amount": Decimal("1.10")} if i % 2 else None,
-            new={"amount": Decimal(i) / 3, "名": "张三", "list": (1, "二"), 5: True},
+            new={"amount": Decimal(i) / 3, "名": "张三", "list": (1, "二"), 5: True},  # type: ignore[dict-item]
             ip_address="10.0.0.1" if i == 4 else None,
         )
         for i in range(25)
