@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from minzheng.audit.events import EVENT_LABELS
 from minzheng.audit.models import AuditChainHead, AuditEvent
-from minzheng.core.bulk import insert_rows
+from minzheng.core.bulk import BackgroundWriter, insert_rows
 
 GENESIS = "0" * 64
 
@@ -156,14 +156,19 @@ _APPEND_COLUMNS = (
 )
 
 
-def audit_append(*, specs: Iterable[EventSpec], now: datetime | None = None) -> int:
+def audit_append(
+    *, specs: Iterable[EventSpec], now: datetime | None = None, writer: BackgroundWriter | None = None
+) -> int:
     """audit_record_many for bulk work that needs nothing back (an import's 100,000 events): the same events,
     hashes and chain, without building a model instance per event or reading the new ids back. Returns the count.
 
-    Events must name their target by type and id (no `target` instance)."""
+    Events must name their target by type and id (no `target` instance). With a `writer`, its thread inserts
+    each batch of events while the next batch is hashed."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction of the change they record")
     now = now or timezone.now()
+    if writer is not None:
+        writer.flush()  # the chain head is read below, on this thread
     occurred_at = now.astimezone(UTC).isoformat(timespec="microseconds")
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     seq, prev = head.last_seq, head.last_hash
@@ -227,9 +232,11 @@ def audit_append(*, specs: Iterable[EventSpec], now: datetime | None = None) -> 
         )
         prev = digest
         if len(rows) >= _APPEND_CHUNK:
-            count += _append_rows(rows)
+            count += _append_rows(rows, writer)
             rows = []
-    count += _append_rows(rows)
+    count += _append_rows(rows, writer)
+    if writer is not None:
+        writer.flush()
     if count:
         AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return count
@@ -239,9 +246,14 @@ def audit_append(*, specs: Iterable[EventSpec], now: datetime | None = None) -> 
 _APPEND_CHUNK = 10_000
 
 
-def _append_rows(rows: list[tuple[Any, ...]]) -> int:
+def _append_rows(rows: list[tuple[Any, ...]], writer: BackgroundWriter | None) -> int:
+    if not rows:
+        return 0
     # The JSON columns go as the text the ORM would have written (json.dumps of the stored value).
-    insert_rows(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
+    if writer is None:
+        insert_rows(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
+    else:
+        writer.put(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
     return len(rows)
 
 

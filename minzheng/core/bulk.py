@@ -11,11 +11,15 @@ transaction, and write their own audit events.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 #: field types whose Python values every supported driver takes as they are
 _PLAIN = (
@@ -28,10 +32,12 @@ _PLAIN = (
 )
 
 
-def _converter(field: models.Field[Any, Any]) -> tuple[Callable[[Any], Any] | None, bool]:
+def _converter(
+    field: models.Field[Any, Any], connection: BaseDatabaseWrapper
+) -> tuple[Callable[[Any], Any] | None, bool]:
     """(how to adapt a value of this field, or None; whether equal values may share one adapted value)."""
     if isinstance(field, models.ForeignKey):
-        return _converter(cast("models.Field[Any, Any]", field.target_field))
+        return _converter(cast("models.Field[Any, Any]", field.target_field), connection)
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value, True
     if isinstance(field, models.DateField):
@@ -59,6 +65,30 @@ def _adapted(
     return values
 
 
+def adapt_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    prepared: Collection[str] = (),
+    using: BaseDatabaseWrapper | None = None,
+) -> Sequence[Sequence[Any]]:
+    """The rows as insert_rows hands them to the driver: values the driver cannot take as they are, adapted."""
+    connection = using or default_connection
+    adapt: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
+    for index, name in enumerate(names):
+        if name in prepared:
+            continue
+        convert, shareable = _converter(
+            cast("models.Field[Any, Any]", model._meta.get_field(name)), connection
+        )
+        if convert is not None:
+            # Adapting a datetime costs ~5 µs and the same few values recur (one `now`, shared birthdays).
+            adapt.append((index, convert, {} if shareable else None))
+    # With nothing to adapt, the caller's rows go to the driver as they are.
+    return [_adapted(row, adapt) for row in rows] if adapt else rows
+
+
 def insert_rows(
     model: type[models.Model],
     names: Sequence[str],
@@ -66,24 +96,18 @@ def insert_rows(
     *,
     returning: bool = False,
     prepared: Collection[str] = (),
+    using: BaseDatabaseWrapper | None = None,
 ) -> list[int]:
     """INSERT rows (values in the order of the field `names`); with `returning`, give back their new ids in order.
 
     Values of the fields named in `prepared` are already in the database's form (e.g. JSON as text) and are passed
-    on untouched. Identifiers come from the model's own metadata and every value travels as a parameter."""
+    on untouched. `using` is a connection handed over from another thread (BackgroundWriter); by default, this
+    thread's. Identifiers come from the model's own metadata and every value travels as a parameter."""
+    connection = using or default_connection
     if not rows:
         return []
     fields = [cast("models.Field[Any, Any]", model._meta.get_field(name)) for name in names]
-    adapt: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
-    for index, item in enumerate(fields):
-        if names[index] in prepared:
-            continue
-        convert, shareable = _converter(item)
-        if convert is not None:
-            # Adapting a datetime costs ~5 µs and the same few values recur (one `now`, shared birthdays).
-            adapt.append((index, convert, {} if shareable else None))
-    # With nothing to adapt, the caller's rows go to the driver as they are.
-    params: Sequence[Sequence[Any]] = [_adapted(row, adapt) for row in rows] if adapt else rows
+    params = adapt_rows(model, names, rows, prepared=prepared, using=connection)
 
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -178,3 +202,69 @@ def sqlite_cache(mib: int) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
+class BackgroundWriter:
+    """insert_rows on a second thread, over this thread's connection and so in its transaction, while this thread
+    prepares the next rows. The database does its part (SQLite's B-trees, PostgreSQL's COPY) without holding
+    Python's GIL, so on two cores preparing and writing overlap.
+
+    Only the writer touches the connection between `put` and `flush`: call `flush()` before any query of your own.
+    The first error of the writer is raised again by the next `put`, by `flush` and on leaving the block (the
+    caller's transaction then rolls back as for any failed insert); leaving the block always stops the thread."""
+
+    def __init__(self, *, depth: int = 2) -> None:
+        self.connection: BaseDatabaseWrapper = connections[DEFAULT_DB_ALIAS]
+        self.jobs: queue.Queue[tuple[Any, ...] | None] = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="insert_rows", daemon=True)
+
+    def __enter__(self) -> BackgroundWriter:
+        if not self.connection.in_atomic_block:
+            raise RuntimeError("a BackgroundWriter writes inside the caller's transaction")
+        self.connection.inc_thread_sharing()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        self.connection.dec_thread_sharing()
+        if self.error is not None and exc[0] is None:
+            raise self.error
+
+    def put(
+        self,
+        model: type[models.Model],
+        names: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        prepared: Collection[str] = (),
+    ) -> None:
+        self._raise()
+        # Adapted here, on the caller's thread (which would otherwise wait), so the writer only writes.
+        rows = adapt_rows(model, names, rows, prepared=prepared, using=self.connection)
+        self.jobs.put((model, names, rows, names))
+
+    def flush(self) -> None:
+        """Wait until everything put so far is written."""
+        self.jobs.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:  # after an error, only drain the queue so that put() never blocks
+                    model, names, rows, prepared = job
+                    insert_rows(model, names, rows, prepared=prepared, using=self.connection)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, raised there
+                self.error = exc
+            finally:
+                self.jobs.task_done()

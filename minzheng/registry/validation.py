@@ -226,17 +226,18 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
     )
 
 
+#: a digit's byte value (48 + digit) -> the digit, and -> the digit doubled with its digits added (Luhn)
+_PLAIN = {48 + d: d for d in range(10)}
+_DOUBLED = {48 + d: (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}
+
+
 def _luhn_sum(digits: str, *, double_first: bool) -> int:
     """Luhn sum from the right; every second digit doubled, starting with the rightmost when `double_first`."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == (0 if double_first else 1):
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total
+    if not digits.isascii():  # other Unicode digits ("６"): the long way, as int() reads them
+        digits = "".join(str(int(char)) for char in digits)
+    data = digits.encode("ascii")[::-1]
+    first, second = (_DOUBLED, _PLAIN) if double_first else (_PLAIN, _DOUBLED)
+    return sum(map(first.__getitem__, data[::2])) + sum(map(second.__getitem__, data[1::2]))
 
 
 def luhn_ok(number: str) -> bool:

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from minzheng.core.bulk import insert_rows, reserve_ids, sqlite_cache
+from minzheng.core.bulk import BackgroundWriter, insert_rows, reserve_ids, sqlite_cache
 from minzheng.core.testing.personas import VILLAGE_A1, VILLAGE_A2
 from minzheng.registry.models import Household, IncomeCategory, IncomeItem
 
@@ -92,3 +92,29 @@ def test_the_sqlite_cache_is_enlarged_and_restored(db: None) -> None:
     with sqlite_cache(mib=64):
         assert size() == -64 * 1024
     assert size() == before
+
+
+def test_the_background_writer_writes_in_the_callers_transaction(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    before = Household.objects.count()
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        with BackgroundWriter() as writer:
+            for chunk in range(3):
+                rows = [
+                    (VILLAGE_A1, f"{chunk}-{i} 号", "rural", "", "", "", "", "", now, now) for i in range(500)
+                ]
+                writer.put(Household, HOUSEHOLD_FIELDS, rows)
+            writer.flush()
+            assert Household.objects.count() == before + 1500  # visible inside the transaction ...
+        _ = 1 / 0
+    assert Household.objects.count() == before  # ... and gone with it
+
+
+def test_an_error_on_the_writers_thread_is_raised_on_the_callers(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    row = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        [pk] = insert_rows(Household, HOUSEHOLD_FIELDS, [row], returning=True)
+        with BackgroundWriter() as writer:
+            writer.put(Household, ["id", *HOUSEHOLD_FIELDS], [(pk, *row)])  # the same id again
+            writer.flush()

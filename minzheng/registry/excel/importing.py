@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import EventSpec, audit_append, audit_record
 from minzheng.core.batch import many_texts, without_cyclic_gc
-from minzheng.core.bulk import insert_rows, reserve_ids, sqlite_cache
+from minzheng.core.bulk import BackgroundWriter, reserve_ids, sqlite_cache
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
@@ -633,63 +633,68 @@ class _Importer:
         stamp = connection.ops.adapt_datetimefield_value(now)
         created: list[int] = []
         events_: list[EventSpec] = []
+        # Ids drawn first, as the inserts would draw them, so that each household is written with its head (the
+        # foreign keys are checked at commit) instead of being updated afterwards, and so that nothing but the
+        # writer's inserts touches the connection while it runs.
+        household_ids = iter(reserve_ids(Household, len(self.households)))
+        member_ids = iter(reserve_ids(Member, sum(len(h.members) for h in self.households.values())))
         households = iter(self.households.values())
-        while chunk := list(islice(households, WRITE_CHUNK)):
-            # Ids drawn first, as the inserts would draw them, so that each household is written with its head
-            # (the foreign keys are checked at commit) instead of being updated afterwards.
-            household_ids = reserve_ids(Household, len(chunk))
-            member_ids = iter(reserve_ids(Member, sum(len(h.members) for h in chunk)))
-            homes: list[tuple[Any, ...]] = []
-            people: list[tuple[Any, ...]] = []
-            for source, pk in zip(chunk, household_ids, strict=True):
-                clean = source.clean
-                region = clean["region_code"]
-                names = []
-                head_id = None
-                for index, values in enumerate(source.members):
-                    member_id = next(member_ids)
-                    if index == source.head_index:
-                        head_id = member_id
-                    name = values[name_at]
-                    keys = pinyin.get(name)
-                    if keys is None:
-                        keys = pinyin[name] = name_keys(name)
-                    people.append((member_id, *values, pk, region, keys[0], keys[1], stamp, stamp))
-                    names.append(name)
-                homes.append(
-                    (
-                        pk,
-                        region,
-                        clean["address"],
-                        clean["hukou_type"],
-                        clean.get("phone", ""),
-                        clean.get("bank_name", ""),
-                        clean.get("account_holder", ""),
-                        clean.get("account_number", ""),
-                        "",
-                        stamp,
-                        stamp,
-                        head_id,
+        writer = BackgroundWriter()
+        with writer:
+            while chunk := list(islice(households, WRITE_CHUNK)):
+                homes: list[tuple[Any, ...]] = []
+                people: list[tuple[Any, ...]] = []
+                for source in chunk:
+                    pk = next(household_ids)
+                    clean = source.clean
+                    region = clean["region_code"]
+                    names = []
+                    head_id = None
+                    for index, values in enumerate(source.members):
+                        member_id = next(member_ids)
+                        if index == source.head_index:
+                            head_id = member_id
+                        name = values[name_at]
+                        keys = pinyin.get(name)
+                        if keys is None:
+                            keys = pinyin[name] = name_keys(name)
+                        people.append((member_id, *values, pk, region, keys[0], keys[1], stamp, stamp))
+                        names.append(name)
+                    homes.append(
+                        (
+                            pk,
+                            region,
+                            clean["address"],
+                            clean["hukou_type"],
+                            clean.get("phone", ""),
+                            clean.get("bank_name", ""),
+                            clean.get("account_holder", ""),
+                            clean.get("account_number", ""),
+                            "",
+                            stamp,
+                            stamp,
+                            head_id,
+                        )
                     )
-                )
-                head = source.members[source.head_index or 0][name_at]
-                created.append(pk)
-                events_.append(
-                    EventSpec(
-                        event_code=events.HOUSEHOLD_CREATED,
-                        actor=self.actor,
-                        region_code=region,
-                        target_type="registry.household",
-                        target_id=str(pk),
-                        target_repr=label % {"head": head},
-                        new={"imported_from": filename, "row": source.first_row, "members": names},
+                    head = source.members[source.head_index or 0][name_at]
+                    created.append(pk)
+                    events_.append(
+                        EventSpec(
+                            event_code=events.HOUSEHOLD_CREATED,
+                            actor=self.actor,
+                            region_code=region,
+                            target_type="registry.household",
+                            target_id=str(pk),
+                            target_repr=label % {"head": head},
+                            new={"imported_from": filename, "row": source.first_row, "members": names},
+                        )
                     )
-                )
-                source.members = []  # written: let the memory go
-            insert_rows(Household, HOUSEHOLD_COLUMNS, homes, prepared=("created_at", "updated_at"))
-            insert_rows(Member, member_columns, people, prepared=("created_at", "updated_at"))
-        # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
-        audit_append(specs=events_, now=now)
+                    source.members = []  # handed over: let the memory go
+                # The writer's thread inserts these while this one prepares the next chunk.
+                writer.put(Household, HOUSEHOLD_COLUMNS, homes, prepared=("created_at", "updated_at"))
+                writer.put(Member, member_columns, people, prepared=("created_at", "updated_at"))
+            # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
+            audit_append(specs=events_, now=now, writer=writer)
         audit_record(
             event_code=events.IMPORTED,
             actor=self.actor,
