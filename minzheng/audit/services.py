@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from minzheng.audit.events import EVENT_LABELS
 from minzheng.audit.models import AuditChainHead, AuditEvent
-from minzheng.core.bulk import insert_rows
+from minzheng.core.bulk import BackgroundWriter, insert_rows
 
 GENESIS = "0" * 64
 
@@ -135,6 +135,126 @@ def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None
         event._state.db = "default"
     AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return events
+
+
+#: the columns audit_append writes, in the order of its rows (the id comes from the table)
+_APPEND_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "actor",
+    "actor_name",
+    "region",
+    "event_code",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "old_values",
+    "new_values",
+    "ip_address",
+    "prev_hash",
+    "hash",
+)
+
+
+def audit_append(
+    *, specs: Iterable[EventSpec], now: datetime | None = None, writer: BackgroundWriter | None = None
+) -> int:
+    """audit_record_many for bulk work that needs nothing back (an import's 100,000 events): the same events,
+    hashes and chain, without building a model instance per event or reading the new ids back. Returns the count.
+
+    Events must name their target by type and id (no `target` instance). With a `writer`, its thread inserts
+    each batch of events while the next batch is hashed."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction of the change they record")
+    now = now or timezone.now()
+    if writer is not None:
+        writer.flush()  # the chain head is read below, on this thread
+    occurred_at = now.astimezone(UTC).isoformat(timespec="microseconds")
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    seq, prev = head.last_seq, head.last_hash
+    rows: list[tuple[Any, ...]] = []
+    count = 0
+    dumps = json.dumps
+    actors: dict[int, tuple[int | None, str]] = {}  # one actor usually does the whole batch
+    for spec in specs:
+        if spec.event_code not in EVENT_LABELS:
+            raise ValueError(
+                f"unknown audit event code {spec.event_code!r}: define it in audit/events.py first"
+            )
+        if spec.target is not None:
+            raise ValueError("audit_append takes targets by target_type/target_id; use audit_record_many")
+        actor = actors.get(id(spec.actor))
+        if actor is None:
+            user = spec.actor if getattr(spec.actor, "is_authenticated", False) else None
+            actor = actors[id(spec.actor)] = (
+                user.pk if user else None,
+                (getattr(user, "username", "") if user else "")[:150],
+            )
+        actor_id, actor_name = actor
+        old, new = _normalise(spec.old), _normalise(spec.new)
+        seq += 1
+        region = spec.region_code or None
+        # The same fields, names and order as _hash_fields, so audit_verify recomputes the same hash.
+        digest = compute_hash(
+            prev_hash=prev,
+            seq=seq,
+            fields={
+                "occurred_at": occurred_at,
+                "actor_id": actor_id,
+                "actor_name": actor_name,
+                "region": region,
+                "event_code": spec.event_code,
+                "target_type": spec.target_type,
+                "target_id": spec.target_id,
+                "target_repr": spec.target_repr,
+                "old": old,
+                "new": new,
+                "ip": spec.ip_address,
+            },
+        )
+        rows.append(
+            (
+                seq,
+                now,
+                actor_id,
+                actor_name,
+                region,
+                spec.event_code,
+                spec.target_type,
+                spec.target_id,
+                spec.target_repr,
+                None if old is None else dumps(old),
+                None if new is None else dumps(new),
+                spec.ip_address,
+                prev,
+                digest,
+            )
+        )
+        prev = digest
+        if len(rows) >= _APPEND_CHUNK:
+            count += _append_rows(rows, writer)
+            rows = []
+    count += _append_rows(rows, writer)
+    if writer is not None:
+        writer.flush()
+    if count:
+        AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+    return count
+
+
+#: events held before they are written (bounds memory, not the transaction)
+_APPEND_CHUNK = 10_000
+
+
+def _append_rows(rows: list[tuple[Any, ...]], writer: BackgroundWriter | None) -> int:
+    if not rows:
+        return 0
+    # The JSON columns go as the text the ORM would have written (json.dumps of the stored value).
+    if writer is None:
+        insert_rows(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
+    else:
+        writer.put(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
+    return len(rows)
 
 
 def audit_record(

@@ -24,7 +24,7 @@ from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.cases.models import Benefit, Notice
-from minzheng.core.batch import without_cyclic_gc
+from minzheng.core.batch import many_ids, without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.months import add_months, next_month
@@ -276,18 +276,19 @@ def household_events(
     month = next_month(today)
     # most registry changes touch households with no benefit (an import of new families): find out cheaply first
     concerned: set[int] = set()
-    for start in range(0, len(household_ids), 5000):
-        part = household_ids[start : start + 5000]
+    for start in range(0, len(household_ids), 50_000):
+        # The keys as one parameter (many_ids): an import announces 100,000 households at once.
+        part = household_ids[start : start + 50_000]
         concerned |= set(
-            Benefit.objects.filter(household_id__in=part, state__in=LIVE).values_list(
+            Benefit.objects.filter(household_id__in=many_ids(part), state__in=LIVE).values_list(
                 "household_id", flat=True
             )
         )
         if reason == "registry.member_died":
             concerned |= set(
-                Member.objects.filter(household_id__in=part, date_of_death__isnull=False).values_list(
-                    "household_id", flat=True
-                )
+                Member.objects.filter(
+                    household_id__in=many_ids(part), date_of_death__isnull=False
+                ).values_list("household_id", flat=True)
             )
     if not concerned:
         return 0

@@ -23,6 +23,14 @@ def many_ids(ids: Iterable[int]) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(keys),))
 
 
+def many_texts(values: Iterable[str]) -> RawSQL:
+    """many_ids for text keys (ID numbers): the whole list as one parameter, however long."""
+    texts = [str(v) for v in values]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::text[])", (texts,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(texts),))
+
+
 @contextmanager
 def without_cyclic_gc() -> Iterator[None]:
     """Batch work allocates millions of small tuples, dicts and dataclasses and makes no reference cycles; the

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from operator import mul
 from typing import Literal
 
 from django.utils import timezone
@@ -36,6 +38,10 @@ PROVINCE_CODES = frozenset(
 EARLIEST_PLAUSIBLE_BIRTH = date(1900, 1, 1)
 
 _WHITESPACE = re.compile(r"\s+")
+#: the common case, 18 ASCII characters as they should be: no spaces to remove, no characters to explain
+_PLAIN_18 = re.compile(r"[0-9]{17}[0-9Xx]")
+#: the digits' byte values are the digits plus 48 (b"0"); the weights add up to 100, so the sum is off by 4,800
+_ASCII_OFFSET = 48 * sum(WEIGHTS)
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,18 @@ def check_character(first17: str) -> str:
     """The 18th character for 17 digits: ISO 7064 MOD 11-2 (GB 11643-1999, ID-02)."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError(f"expected 17 ASCII digits, got {first17!r}")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True))
+    # Byte values instead of int() per digit: an import checks 300,000 numbers.
+    total = sum(map(mul, WEIGHTS, first17.encode("ascii"))) - _ASCII_OFFSET
     return CHECK_CHARACTERS[total % 11]
+
+
+@lru_cache(maxsize=65_536)
+def _birth_date(digits: str) -> date | None:
+    """YYYYMMDD as a date, None when there is no such day. Birthdays recur: an import sees each one many times."""
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
 
 
 def age_on(birth: date, on: date) -> int:
@@ -120,26 +136,31 @@ def _character_errors(compact: str) -> list[IdProblem]:
 def parse_id_number(raw: str, *, today: date | None = None) -> IdCheck:
     """Check a resident ID number as typed (ID-03) and derive what it says (ID-04, ID-05)."""
     original = raw.strip()
-    # People type and paste numbers in groups ("110105 19491231 002X"); inner spaces carry no meaning.
-    # Messages quote characters as typed, so upper-casing waits until the characters are known to be good.
-    compact = _WHITESPACE.sub("", original)
+    if len(original) == 18 and _PLAIN_18.fullmatch(original):
+        compact = original  # nothing to remove, every character good: skip the checks that explain bad ones
+    else:
+        # People type and paste numbers in groups ("110105 19491231 002X"); inner spaces carry no meaning.
+        # Messages quote characters as typed, so upper-casing waits until the characters are known to be good.
+        compact = _WHITESPACE.sub("", original)
+        if (problems := _shape_errors(compact)) is not None:
+            return IdCheck(valid=False, original=original, errors=problems)
+    return _parse_compact(original, compact, today)
 
+
+def _shape_errors(compact: str) -> list[IdProblem] | None:
+    """Why the number cannot be read at all (length, characters), or None when it can."""
     if len(compact) not in (15, 18):
-        return IdCheck(
-            valid=False,
-            original=original,
-            errors=[
-                IdProblem(
-                    "bad_length",
-                    _("长度应为 18 位(或旧版 15 位)，实际为 %(length)s 位") % {"length": len(compact)},
-                ),
-                *_character_errors(compact),
-            ],
-        )
-    character_errors = _character_errors(compact)
-    if character_errors:
-        return IdCheck(valid=False, original=original, errors=character_errors)
+        return [
+            IdProblem(
+                "bad_length",
+                _("长度应为 18 位(或旧版 15 位)，实际为 %(length)s 位") % {"length": len(compact)},
+            ),
+            *_character_errors(compact),
+        ]
+    return _character_errors(compact) or None
 
+
+def _parse_compact(original: str, compact: str, today: date | None) -> IdCheck:
     errors: list[IdProblem] = []
     warnings: list[IdProblem] = []
     upgraded = len(compact) == 15
@@ -161,15 +182,12 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdCheck:
         )
 
     digits = number[6:14]
-    birth: date | None
-    try:
-        birth = date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        birth = None
+    birth = _birth_date(digits)
+    if birth is None:
         errors.append(
             IdProblem("impossible_date", _("出生日期 %(digits)s 不是有效日期") % {"digits": digits})
         )
-    if birth is not None:
+    else:
         today = today or timezone.localdate()
         if birth > today:
             errors.append(

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from minzheng.audit import events
 from minzheng.audit.models import AppendOnlyError, AuditEvent
-from minzheng.audit.services import EventSpec, audit_record, audit_record_many, audit_verify
+from minzheng.audit.services import EventSpec, audit_append, audit_record, audit_record_many, audit_verify
 from minzheng.core.testing.personas import VILLAGE_A1
 
 
@@ -108,3 +108,46 @@ def test_verify_command_reports_a_whole_chain(
     _write(3)
     call_command("audit", "verify")
     assert "审计链完整" in capsys.readouterr().out
+
+
+def test_appended_events_chain_and_read_back_like_recorded_ones(personas: dict[str, Any]) -> None:
+    clerk = personas["township_a_clerk"]
+    _write(2, actor=clerk)
+    specs = [
+        EventSpec(
+            event_code=events.CALENDAR_DAY_SET,
+            actor=clerk if i % 2 else None,
+            region_code=VILLAGE_A1 if i % 3 else None,
+            target_type="t",
+            target_id=str(i),
+            target_repr=f"第 {i} 个",
+            old={"amount": Decimal("1.10")} if i % 2 else None,
+            new={"amount": Decimal(i) / 3, "名": "张三", "list": (1, "二"), 5: True},  # type: ignore[dict-item]
+            ip_address="10.0.0.1" if i == 4 else None,
+        )
+        for i in range(25)
+    ]
+    with transaction.atomic():
+        assert audit_append(specs=specs) == 25
+    _write(1)
+    result = audit_verify()
+    assert result.ok, result.reason
+    appended = list(AuditEvent.objects.filter(target_type="t").order_by("seq"))[2:27]
+    assert [e.target_id for e in appended] == [str(i) for i in range(25)]
+    fifth = appended[5]
+    assert (fifth.actor, fifth.actor_name, fifth.region_id, fifth.target_repr) == (
+        clerk,
+        clerk.username,
+        VILLAGE_A1,
+        "第 5 个",
+    )
+    assert fifth.old_values == {"amount": "1.10"}
+    assert fifth.new_values == {"amount": str(Decimal(5) / 3), "名": "张三", "list": [1, "二"], "5": True}
+    assert (
+        appended[4].ip_address == "10.0.0.1" and appended[0].actor is None and appended[0].region_id is None
+    )
+
+
+def test_append_refuses_what_record_many_refuses(db: None) -> None:
+    with pytest.raises(ValueError, match="unknown audit event code"), transaction.atomic():
+        audit_append(specs=[EventSpec(event_code="nobody.defined_this")])

@@ -6,8 +6,9 @@ import gc
 
 import pytest
 
-from minzheng.core.batch import many_ids, without_cyclic_gc
+from minzheng.core.batch import many_ids, many_texts, without_cyclic_gc
 from minzheng.core.models import CalendarYear
+from minzheng.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,14 @@ def test_many_ids_selects_exactly_the_rows_an_in_list_selects() -> None:
 def test_many_ids_takes_integers_only() -> None:
     with pytest.raises(ValueError):
         many_ids(["1); DROP TABLE core_calendaryear; --"])  # type: ignore[list-item]
+
+
+def test_many_texts_selects_exactly_the_rows_an_in_list_selects() -> None:
+    codes = list(Region.objects.values_list("code", flat=True)[:3])
+    wanted = [*codes, "no such code", "O'Brien\"; --", *(f"x{i}" for i in range(5000))]
+    got = set(Region.objects.filter(code__in=many_texts(wanted)).values_list("code", flat=True))
+    assert got == set(codes) and len(codes) == 3
+    assert not Region.objects.filter(code__in=many_texts([])).exists()
 
 
 def test_the_collector_is_paused_and_restored() -> None:

@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from minzheng.core.bulk import insert_rows
+from minzheng.core.bulk import BackgroundWriter, insert_rows, reserve_ids, sqlite_cache
 from minzheng.core.testing.personas import VILLAGE_A1, VILLAGE_A2
 from minzheng.registry.models import Household, IncomeCategory, IncomeItem
 
@@ -63,3 +64,57 @@ def test_dates_decimals_and_foreign_keys_read_back_unchanged(personas: dict[str,
 def test_no_rows_is_no_query(db: None, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(0):
         assert insert_rows(Household, HOUSEHOLD_FIELDS, [], returning=True) == []
+
+
+def test_reserved_ids_are_new_and_later_inserts_continue_after_them(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    row = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now)
+    with transaction.atomic():
+        [before] = insert_rows(Household, HOUSEHOLD_FIELDS, [row], returning=True)
+        ids = list(reserve_ids(Household, 3))
+        assert len(set(ids)) == 3 and min(ids) > before
+        insert_rows(Household, ["id", *HOUSEHOLD_FIELDS], [(pk, *row) for pk in ids])
+        after = Household.objects.create(region_id=VILLAGE_A2, address="二组", hukou_type="rural")
+    assert after.pk > max(ids)
+    assert set(Household.objects.filter(pk__in=ids).values_list("region_id", flat=True)) == {VILLAGE_A1}
+
+
+def test_the_sqlite_cache_is_enlarged_and_restored(db: None) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite pragma")
+
+    def size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return int(cursor.fetchone()[0])
+
+    before = size()
+    with sqlite_cache(mib=64):
+        assert size() == -64 * 1024
+    assert size() == before
+
+
+def test_the_background_writer_writes_in_the_callers_transaction(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    before = Household.objects.count()
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        with BackgroundWriter() as writer:
+            for chunk in range(3):
+                rows = [
+                    (VILLAGE_A1, f"{chunk}-{i} 号", "rural", "", "", "", "", "", now, now) for i in range(500)
+                ]
+                writer.put(Household, HOUSEHOLD_FIELDS, rows)
+            writer.flush()
+            assert Household.objects.count() == before + 1500  # visible inside the transaction ...
+        _ = 1 / 0
+    assert Household.objects.count() == before  # ... and gone with it
+
+
+def test_an_error_on_the_writers_thread_is_raised_on_the_callers(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    row = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        [pk] = insert_rows(Household, HOUSEHOLD_FIELDS, [row], returning=True)
+        with BackgroundWriter() as writer:
+            writer.put(Household, ["id", *HOUSEHOLD_FIELDS], [(pk, *row)])  # the same id again
+            writer.flush()

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
-from minzheng.audit.services import EventSpec, audit_record, audit_record_many
-from minzheng.core.batch import without_cyclic_gc
-from minzheng.core.bulk import insert_rows
+from minzheng.audit.services import EventSpec, audit_append, audit_record
+from minzheng.core.batch import many_texts, without_cyclic_gc
+from minzheng.core.bulk import BackgroundWriter, reserve_ids, sqlite_cache
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
@@ -53,14 +53,24 @@ from minzheng.registry.models import (
 )
 from minzheng.registry.pinyin import name_keys
 from minzheng.registry.signals import household_changed
-from minzheng.registry.validation import MemberData, MemberInvalid, check_account_number, clean_member
+from minzheng.registry.validation import (
+    MODEL_FIELD_NAMES,
+    MemberData,
+    MemberInvalid,
+    check_account_number,
+    clean_member,
+)
 
 #: issues kept for the preview and the error workbook; beyond this only the count goes on
 MAX_ISSUES = 20_000
-#: IDs looked up in the database per query (well under SQLite's 32,766 parameters)
-DB_CHECK_CHUNK = 2_000
+#: IDs looked up in the database per query (they travel as one parameter)
+DB_CHECK_CHUNK = 20_000
 #: households written per round of inserts (bounds the rows held at once)
-WRITE_CHUNK = 1_000
+WRITE_CHUNK = 5_000
+#: SQLite page cache while writing (enough for the index pages 100,000 households touch)
+WRITE_CACHE_MIB = 256
+#: the types of a row that is text throughout
+_ONLY_TEXT = {str}
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class ImportReport:
 
 #: the household columns an import fills, in the order of the rows handed to insert_rows
 HOUSEHOLD_COLUMNS = [
+    "id",
     "region",
     "address",
     "hukou_type",
@@ -110,6 +121,7 @@ HOUSEHOLD_COLUMNS = [
     "note",
     "created_at",
     "updated_at",
+    "head",
 ]
 
 
@@ -125,7 +137,7 @@ class _Household:
         self.value_rows: dict[str, int] = {}
         self.head_row: int | None = None
         self.head_index: int | None = None
-        #: model field values of each valid member, in _Importer.member_fields order (tuples keep 300,000 people small)
+        #: model field values of each valid member, in MODEL_FIELD_NAMES order (tuples keep 300,000 people small)
         self.members: list[tuple[Any, ...]] = []
 
 
@@ -154,7 +166,14 @@ class _Importer:
         self.households: dict[str, _Household] = {}
         self.id_rows: dict[str, int] = {}
         self.pending_ids: list[str] = []
-        self.member_fields: tuple[str, ...] = ()
+        # Filled by read_header: the plan for reading a row of text cells in one pass of C-level calls.
+        self.keys: tuple[str, ...] = ()
+        self.take: Callable[[list[Any]], Any] = tuple
+        self.min_width = 0
+        #: (key, column, index) of the number-like columns, where "5.10521E+17" must be caught
+        self.number_columns: list[tuple[str, Column, int]] = []
+        #: the coded columns in the file, with their lookups from label (or value) to stored value
+        self.picks: dict[str, tuple[Column, dict[str, str]]] = {}
 
     # issues
 
@@ -197,6 +216,13 @@ class _Importer:
                 _("第 %(row)s 行应为列名，缺少必填列：%(columns)s。请使用导入模板。")
                 % {"row": row, "columns": _("、").join(missing)}
             )
+        self.keys = tuple(column.key for column, _index in self.columns)
+        indices = [index for _column, index in self.columns]
+        # itemgetter of one index gives the cell itself, not a 1-tuple: keep the result a sequence either way.
+        self.take = itemgetter(*indices) if len(indices) > 1 else (lambda cells: (cells[indices[0]],))
+        self.min_width = max(indices) + 1
+        self.number_columns = [(c.key, c, i) for c, i in self.columns if c.kind in ("id", "code")]
+        self.picks = {c.key: (c, choice_lookup(c.choices)) for c, _i in self.columns if c.choices is not None}
 
     # cells
 
@@ -290,20 +316,33 @@ class _Importer:
     # rows
 
     def read_row(self, row: int, cells: list[Any]) -> None:
-        values: dict[str, str] = {}
         bad: set[str] = set()
-        width = len(cells)
-        for column, index in self.columns:
-            raw = cells[index] if index < width else ""
-            # Most cells are text: take them as they are, unless a number column holds "5.10521E+17".
-            if raw.__class__ is str and not (column.kind in ("id", "code") and ("E" in raw or "e" in raw)):
-                values[column.key] = raw.strip()
-                continue
-            text, ok = self.cell(row, column, raw)
-            values[column.key] = text
-            if not ok:
-                bad.add(column.key)
-        if not any(values.values()) and not bad:
+        if len(cells) >= self.min_width and {*map(type, cells)} == _ONLY_TEXT:
+            # The usual row: every cell text (calamine gives empty cells as ""). One dict of the stripped cells,
+            # built by C-level calls; only the number-like columns need a second look for "5.10521E+17".
+            values = dict(zip(self.keys, map(str.strip, self.take(cells)), strict=True))
+            for key, column, index in self.number_columns:
+                text = values[key]
+                if text and ("E" in text or "e" in text):
+                    values[key], ok = self.cell(row, column, cells[index])
+                    if not ok:
+                        bad.add(key)
+        else:
+            values = {}
+            width = len(cells)
+            for column, index in self.columns:
+                raw = cells[index] if index < width else ""
+                # Text cells are taken as they are, unless a number column holds "5.10521E+17".
+                if raw.__class__ is str and not (
+                    column.kind in ("id", "code") and ("E" in raw or "e" in raw)
+                ):
+                    values[column.key] = raw.strip()
+                    continue
+                text, ok = self.cell(row, column, raw)
+                values[column.key] = text
+                if not ok:
+                    bad.add(column.key)
+        if not bad and not any(values.values()):
             return  # blank line
         self.report.members += 1
         household = self.household_of(row, values, bad)
@@ -320,15 +359,17 @@ class _Importer:
         household = self.households.get(key)
         if household is None:
             household = self.households[key] = _Household(key, row)
+        given = household.values
         for name in HOUSEHOLD_KEYS:
-            text = values.get(name, "")
+            text = values.get(name)
             if not text or name in bad:
                 continue
-            if name not in household.values:
-                household.values[name] = household.clean[name] = text
+            first = given.get(name)
+            if first is None:
+                given[name] = household.clean[name] = text
                 household.value_rows[name] = row
                 self.household_field(row, household, name, text)
-            elif household.values[name] != text:
+            elif first != text:
                 column = COLUMN_BY_KEY[name]
                 self.error(
                     row,
@@ -362,31 +403,31 @@ class _Importer:
                 self.warn(row, column, text, message)
             household.clean[name] = number
 
+    def pick(
+        self, row: int, values: dict[str, str], bad: set[str], key: str, default: str
+    ) -> tuple[str, bool]:
+        """A coded column's stored value: blank (or a column not in the file) gives the default."""
+        text = values.get(key)
+        if not text or key in bad:
+            return default, True
+        column, lookup = self.picks[key]
+        value = lookup.get(text)
+        if value is None:
+            value = lookup.get(norm(text))
+        if value is None:
+            return self.choice(row, column, text, default)  # says what may be typed
+        return value, True
+
     def member(self, row: int, values: dict[str, str], bad: set[str], household: _Household | None) -> None:
         col = COLUMN_BY_KEY
-        ok = True
-
-        def pick(key: str, default: str) -> str:
-            nonlocal ok
-            if key not in values or key in bad:
-                return default
-            value, good = self.choice(row, col[key], values[key], default)
-            ok = ok and good
-            return value
-
-        def yes_no(key: str, default: bool) -> bool:
-            nonlocal ok
-            if key not in values or key in bad:
-                return default
-            value, good = self.flag(row, col[key], values[key], default)
-            ok = ok and good
-            return value
-
+        pick = self.pick
         relation_text = values.get("relation", "")
+        ok = True
         if not relation_text:
             self.error(row, col["relation"], "", _("请填写与户主关系"))
             ok = False
-        relation = pick("relation", Relation.OTHER)
+        relation, good = pick(row, values, bad, "relation", Relation.OTHER)
+        ok = ok and good
         if household is not None and relation == Relation.HEAD and "relation" not in bad:
             if household.head_row is None:
                 household.head_row = row
@@ -419,6 +460,22 @@ class _Importer:
         if grade_text and grade is None:
             self.error(row, col["disability_grade"], grade_text, _("残疾等级应为 1 至 4"))
             ok = False
+        hukou_status, good = pick(row, values, bad, "hukou_status", HukouStatus.LOCAL)
+        ok = ok and good
+        is_coresident, good = self.yes_no(row, values, bad, "is_coresident", True)
+        ok = ok and good
+        non_coresident_reason, good = pick(row, values, bad, "non_coresident_reason", "")
+        ok = ok and good
+        away_for_work, good = self.yes_no(row, values, bad, "away_for_work", False)
+        ok = ok and good
+        work_capacity, good = pick(row, values, bad, "work_capacity", WorkCapacity.FULL)
+        ok = ok and good
+        schooling, good = pick(row, values, bad, "schooling", "")
+        ok = ok and good
+        disability_category, good = pick(row, values, bad, "disability_category", "")
+        ok = ok and good
+        veteran_category, good = pick(row, values, bad, "veteran_category", "")
+        ok = ok and good
         data = MemberData(
             name=values.get("name", ""),
             # An ID we already refused goes in empty; its clean_member error is skipped below.
@@ -426,17 +483,17 @@ class _Importer:
             relation=relation,
             sex=sex,
             birth_date=birth,
-            hukou_status=pick("hukou_status", HukouStatus.LOCAL),
-            is_coresident=yes_no("is_coresident", True),
-            non_coresident_reason=pick("non_coresident_reason", ""),
-            away_for_work=yes_no("away_for_work", False),
-            work_capacity=pick("work_capacity", WorkCapacity.FULL),
-            schooling=pick("schooling", ""),
+            hukou_status=hukou_status,
+            is_coresident=is_coresident,
+            non_coresident_reason=non_coresident_reason,
+            away_for_work=away_for_work,
+            work_capacity=work_capacity,
+            schooling=schooling,
             serious_illness=values.get("serious_illness", ""),
-            disability_category=pick("disability_category", ""),
+            disability_category=disability_category,
             disability_grade=grade,
             disability_certificate=values.get("disability_certificate", ""),
-            veteran_category=pick("veteran_category", ""),
+            veteran_category=veteran_category,
         )
         try:
             clean = clean_member(data, today=self.today)
@@ -471,10 +528,15 @@ class _Importer:
         if len(self.pending_ids) >= DB_CHECK_CHUNK:
             self.check_database()
         if household is not None and ok and "id_number" not in bad:
-            fields = clean.model_fields()
-            if not self.member_fields:
-                self.member_fields = tuple(fields)
-            household.members.append(tuple(fields.values()))
+            household.members.append(clean.model_values())
+
+    def yes_no(
+        self, row: int, values: dict[str, str], bad: set[str], key: str, default: bool
+    ) -> tuple[bool, bool]:
+        text = values.get(key)
+        if not text or key in bad:
+            return default, True
+        return self.flag(row, COLUMN_BY_KEY[key], text, default)
 
     # checks across rows
 
@@ -483,7 +545,7 @@ class _Importer:
         numbers, self.pending_ids = self.pending_ids, []
         if not numbers:
             return
-        found = Member.objects.filter(id_number__in=numbers).values_list(
+        found = Member.objects.filter(id_number__in=many_texts(numbers)).values_list(
             "id_number", "region_id", "region__name", "household_id", "household__head__name"
         )
         column = COLUMN_BY_KEY["id_number"]
@@ -562,74 +624,77 @@ class _Importer:
     def write(self, filename: str) -> list[int]:
         """Everything in the caller's transaction, set-based, WRITE_CHUNK households at a time."""
         pinyin: dict[str, tuple[str, str]] = {}  # names repeat; pypinyin is the slowest step per person
-        member_columns = [*self.member_fields, "household", "region", "name_pinyin", "name_initials"]
+        member_columns = ["id", *MODEL_FIELD_NAMES, "household", "region", "name_pinyin", "name_initials"]
         member_columns += ["created_at", "updated_at"]
-        name_at = self.member_fields.index("name")
-        created: list[tuple[int, str, str, int, list[str]]] = []
+        name_at = MODEL_FIELD_NAMES.index("name")
+        label = _("%(head)s 户")
         now = timezone.now()
+        # Adapted once here rather than once per row by insert_rows.
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        created: list[int] = []
+        events_: list[EventSpec] = []
+        # Ids drawn first, as the inserts would draw them, so that each household is written with its head (the
+        # foreign keys are checked at commit) instead of being updated afterwards, and so that nothing but the
+        # writer's inserts touches the connection while it runs.
+        household_ids = iter(reserve_ids(Household, len(self.households)))
+        member_ids = iter(reserve_ids(Member, sum(len(h.members) for h in self.households.values())))
         households = iter(self.households.values())
-        while chunk := list(islice(households, WRITE_CHUNK)):
-            ids = insert_rows(
-                Household,
-                HOUSEHOLD_COLUMNS,
-                [
-                    (
-                        h.clean["region_code"],
-                        h.clean["address"],
-                        h.clean["hukou_type"],
-                        h.clean.get("phone", ""),
-                        h.clean.get("bank_name", ""),
-                        h.clean.get("account_holder", ""),
-                        h.clean.get("account_number", ""),
-                        "",
-                        now,
-                        now,
+        writer = BackgroundWriter()
+        with writer:
+            while chunk := list(islice(households, WRITE_CHUNK)):
+                homes: list[tuple[Any, ...]] = []
+                people: list[tuple[Any, ...]] = []
+                for source in chunk:
+                    pk = next(household_ids)
+                    clean = source.clean
+                    region = clean["region_code"]
+                    names = []
+                    head_id = None
+                    for index, values in enumerate(source.members):
+                        member_id = next(member_ids)
+                        if index == source.head_index:
+                            head_id = member_id
+                        name = values[name_at]
+                        keys = pinyin.get(name)
+                        if keys is None:
+                            keys = pinyin[name] = name_keys(name)
+                        people.append((member_id, *values, pk, region, keys[0], keys[1], stamp, stamp))
+                        names.append(name)
+                    homes.append(
+                        (
+                            pk,
+                            region,
+                            clean["address"],
+                            clean["hukou_type"],
+                            clean.get("phone", ""),
+                            clean.get("bank_name", ""),
+                            clean.get("account_holder", ""),
+                            clean.get("account_number", ""),
+                            "",
+                            stamp,
+                            stamp,
+                            head_id,
+                        )
                     )
-                    for h in chunk
-                ],
-                returning=True,
-            )
-            people: list[tuple[Any, ...]] = []
-            for source, pk in zip(chunk, ids, strict=True):
-                region = source.clean["region_code"]
-                names = []
-                for values in source.members:
-                    name = values[name_at]
-                    keys = pinyin.get(name)
-                    if keys is None:
-                        keys = pinyin[name] = name_keys(name)
-                    people.append((*values, pk, region, keys[0], keys[1], now, now))
-                    names.append(name)
-                head = source.members[source.head_index or 0][name_at]
-                created.append((pk, region, _("%(head)s 户") % {"head": head}, source.first_row, names))
-                source.members = []  # written: let the memory go
-            insert_rows(Member, member_columns, people)
-            # Each new household's head is its one member with relation "head" (checked above): one UPDATE.
-            Household.objects.filter(pk__in=ids).update(
-                head_id=Subquery(
-                    Member.objects.filter(household_id=OuterRef("pk"), relation=Relation.HEAD).values("pk")[
-                        :1
-                    ]
-                )
-            )
-        # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
-        pending = iter(created)
-        while batch := list(islice(pending, 2_000)):
-            audit_record_many(
-                specs=[
-                    EventSpec(
-                        event_code=events.HOUSEHOLD_CREATED,
-                        actor=self.actor,
-                        region_code=region,
-                        target_type="registry.household",
-                        target_id=str(pk),
-                        target_repr=label,
-                        new={"imported_from": filename, "row": row, "members": member_names},
+                    head = source.members[source.head_index or 0][name_at]
+                    created.append(pk)
+                    events_.append(
+                        EventSpec(
+                            event_code=events.HOUSEHOLD_CREATED,
+                            actor=self.actor,
+                            region_code=region,
+                            target_type="registry.household",
+                            target_id=str(pk),
+                            target_repr=label % {"head": head},
+                            new={"imported_from": filename, "row": source.first_row, "members": names},
+                        )
                     )
-                    for pk, region, label, row, member_names in batch
-                ],
-                now=now,
-            )
+                    source.members = []  # handed over: let the memory go
+                # The writer's thread inserts these while this one prepares the next chunk.
+                writer.put(Household, HOUSEHOLD_COLUMNS, homes, prepared=("created_at", "updated_at"))
+                writer.put(Member, member_columns, people, prepared=("created_at", "updated_at"))
+            # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
+            audit_append(specs=events_, now=now, writer=writer)
         audit_record(
             event_code=events.IMPORTED,
             actor=self.actor,
@@ -645,7 +710,7 @@ class _Importer:
             },
             now=now,
         )
-        return [pk for pk, *_rest in created]
+        return created
 
 
 def registry_import(
@@ -688,7 +753,7 @@ def _import(data: bytes, filename: str, *, actor: Any, today: date, report: Impo
     if not report.ok or report.dry_run:
         return report
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sqlite_cache(mib=WRITE_CACHE_MIB):
             household_ids = importer.write(filename)
             transaction.on_commit(
                 lambda: household_changed.send(

@@ -12,6 +12,7 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 
 from minzheng.audit.models import AuditEvent
+from minzheng.audit.services import audit_verify
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.testing.personas import VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
 from minzheng.registry.excel import COLUMNS, error_workbook, import_template, registry_export, registry_import
@@ -219,6 +220,7 @@ def test_good_file_creates_households_members_heads_and_pinyin(
     assert summary.new_values is not None and summary.new_values["households"] == 2
     assert announced and sorted(announced[0]["household_ids"]) == sorted([first.pk, second.pk])
     assert announced[0]["reason"] == "registry.imported"
+    assert audit_verify().ok  # the import's events continue the one chain
 
 
 def test_account_failing_luhn_is_a_warning_not_an_error(personas: dict[str, Any]) -> None:

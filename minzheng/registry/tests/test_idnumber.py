@@ -329,3 +329,26 @@ def test_check_characters_round_trip_property(birth: date, county: str, order: i
     result = parse_id_number(number.lower(), today=date(2026, 1, 1))
     assert result.valid and result.number == number
     assert result.birth_date == birth and result.sex == ("male" if order % 2 else "female")
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        "110105194912310021",
+        "990105194912310028",
+        "110105194902300027",
+    ],
+)
+def test_a_number_typed_in_groups_reads_as_the_same_number_typed_plainly(number: str) -> None:
+    """The plain 18-character form skips the character checks; it must end where the long way ends."""
+    plain = parse_id_number(number, today=TODAY)
+    grouped = parse_id_number(f"{number[:6]} {number[6:14]} {number[14:]}", today=TODAY)
+    assert (plain.valid, plain.number, plain.birth_date, plain.sex) == (
+        grouped.valid,
+        grouped.number,
+        grouped.birth_date,
+        grouped.sex,
+    )
+    assert [p.code for p in plain.errors] == [p.code for p in grouped.errors]
