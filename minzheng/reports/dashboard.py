@@ -7,20 +7,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
+from minzheng.benefits.models import BenefitChange
 from minzheng.cases.models import OPEN_STATUSES, Application, Benefit
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.months import add_months, months_between
 from minzheng.core.navigation import Panel
 from minzheng.core.scope import code_range, scope_code_for
-from minzheng.payments.models import PaymentStatus, RosterLine
+from minzheng.payments.models import PayCycle, PaymentStatus, RosterLine
 from minzheng.regions.models import Region
 from minzheng.registry.models import Member
-from minzheng.reports.indicators import PAID_STATES, in_force
+from minzheng.reports.indicators import PAID_STATES, in_force, without_jit
 from minzheng.rules.programs import PROGRAMS
 
 #: the programs whose persons are charted month by month
@@ -36,30 +38,112 @@ def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
     return query.filter(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
+def persons_by_month(programs: tuple[str, ...], months: list[date], code: str) -> dict[str, list[int]]:
+    """Persons covered by each program's benefits in force in each month: what ``in_force(program, month)``
+    summed over ``members_covered`` gives, in ONE statement instead of one per program and month (issue 8).
+
+    A change holds from its month until the benefit's next change (LAG over the history read newest first, the
+    order ``in_force`` reads it: month, then id; of two changes in one month the earlier holds for no month). A
+    span paying more than 0 counts from the later of its month and the benefit's first month; the database adds
+    up the persons per (program, from, until) and the few hundred groups are spread over the months here."""
+    benefit, change = (connection.ops.quote_name(m._meta.db_table) for m in (Benefit, BenefitChange))
+    low, high = code_range(code)
+    adapt = connection.ops.adapt_datefield_value
+    program_marks = ", ".join(["%s"] * len(programs))
+    sql = f"""
+        SELECT program, CASE WHEN since > first_month THEN since ELSE first_month END, until, SUM(members_covered)
+        FROM (
+            SELECT b.program AS program, b.members_covered AS members_covered, b.first_month AS first_month,
+                c.new_amount AS new_amount, c.effective_month AS since,
+                LAG(c.effective_month) OVER (
+                    PARTITION BY c.benefit_id ORDER BY c.effective_month DESC, c.id DESC
+                ) AS until
+            FROM {benefit} b JOIN {change} c ON c.benefit_id = b.id
+            WHERE b.program IN ({program_marks}) AND b.region_id >= %s AND b.region_id < %s
+              AND b.first_month <= %s AND c.effective_month <= %s
+        ) spans
+        WHERE new_amount > 0 AND (until IS NULL OR until > %s)
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - identifiers from model metadata, every value a parameter
+    last = adapt(months[-1])
+    out = {program: [0] * len(months) for program in programs}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*programs, low, high, last, last, adapt(months[0])])
+        rows = cursor.fetchall()
+    for program, start, until, persons in rows:
+        start, until = _as_date(start), _as_date(until)
+        for i, month in enumerate(months):
+            if start <= month and (until is None or month < until):
+                out[program][i] += int(persons)
+    return out
+
+
+def _as_date(value: Any) -> Any:
+    """SQLite hands dates back as text (these come from a raw statement, not through a model field)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def funds_by_month(months: list[date], code: str) -> dict[str, list[Decimal]]:
+    """Funds paid per program and month: roster lines of approved (or later) cycles that did not fail.
+
+    A cycle of one program whose region lies inside the scope counts whole: its total (the sum of its lines,
+    fixed when it was generated: an approved roster's amounts never change, only a line's bank status) less its
+    failed lines (an index on status finds those few). Only the other cycles — several programs paid together,
+    or a county's cycle seen by a township — are added up line by line, on the (cycle, program) index. This
+    spares reading a year of roster lines (about 1,200,000 rows in the benchmark county) on every dashboard."""
+    cycles = PayCycle.objects.filter(state__in=PAID_STATES, period_start__gte=months[0]).values_list(
+        "pk", "region_id", "programs", "period_start", "total", "line_count"
+    )
+    whole, partial = {}, []
+    for pk, region, programs, start, total, lines in cycles:
+        if "," not in programs and region.startswith(code):
+            whole[pk] = (programs, start, total, lines)
+        else:
+            partial.append(pk)
+    labels = [f"{m:%Y-%m}" for m in months]
+    funds: dict[str, list[Decimal]] = {}
+
+    def add(program: str, start: date, amount: Decimal) -> None:
+        series = funds.setdefault(program, [ZERO] * len(months))
+        month = f"{start:%Y-%m}"
+        if month in labels:
+            series[labels.index(month)] += round_money(amount)
+
+    failed = {
+        row["cycle_id"]: (row["n"], row["total"])
+        for row in RosterLine.objects.filter(cycle_id__in=list(whole), status=PaymentStatus.FAILED)
+        .values("cycle_id")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+    }
+    for pk, (program, start, total, lines) in whole.items():
+        failed_lines, failed_total = failed.get(pk, (0, ZERO))
+        if lines > failed_lines:  # a cycle with no line left counts nowhere, as in a GROUP BY over its lines
+            add(program, start, total - failed_total)
+    if partial:
+        rows = (
+            _scoped(RosterLine.objects, code)
+            .filter(cycle_id__in=partial)
+            .exclude(status=PaymentStatus.FAILED)
+            .values("cycle__period_start", "program")
+            .annotate(total=Sum("amount"))
+        )
+        for row in rows:
+            add(row["program"], row["cycle__period_start"], row["total"] or ZERO)
+    return funds
+
+
 def dashboard_data(user: Any, today: date | None = None) -> dict[str, Any]:
+    with without_jit():
+        return _dashboard_data(user, today)
+
+
+def _dashboard_data(user: Any, today: date | None) -> dict[str, Any]:
     today = today or timezone.localdate()
     code = scope_code_for(user) or ""
     months = _months(today)
     labels = [f"{m:%Y-%m}" for m in months]
-    persons: dict[str, list[int]] = {}
-    for program in TREND_PROGRAMS:
-        persons[program] = [
-            int(_scoped(in_force(program, m), code).aggregate(n=Sum("members_covered"))["n"] or 0)
-            for m in months
-        ]
-    funds_rows = (
-        _scoped(RosterLine.objects, code)
-        .filter(cycle__state__in=PAID_STATES, cycle__period_start__gte=months[0])
-        .exclude(status=PaymentStatus.FAILED)
-        .values("cycle__period_start", "program")
-        .annotate(total=Sum("amount"))
-    )
-    funds: dict[str, list[Decimal]] = {}
-    for row in funds_rows:
-        series = funds.setdefault(row["program"], [ZERO] * len(months))
-        month = f"{row['cycle__period_start']:%Y-%m}"
-        if month in labels:
-            series[labels.index(month)] += round_money(row["total"] or ZERO)
+    persons = persons_by_month(TREND_PROGRAMS, months, code)
+    funds = funds_by_month(months, code)
     villages = list(
         _scoped(in_force("dibao", months[-1]), code)
         .values("region_id")
