@@ -45,7 +45,8 @@ def persons_by_month(programs: tuple[str, ...], months: list[date], code: str) -
     A change holds from its month until the benefit's next change (LAG over the history read newest first, the
     order ``in_force`` reads it: month, then id; of two changes in one month the earlier holds for no month). A
     span paying more than 0 counts from the later of its month and the benefit's first month; the database adds
-    up the persons per (program, from, until) and the few hundred groups are spread over the months here."""
+    up the persons per (program, from, until) and those groups (about a thousand at 1,000,000 people) are spread
+    over the months here."""
     benefit, change = (connection.ops.quote_name(m._meta.db_table) for m in (Benefit, BenefitChange))
     low, high = code_range(code)
     adapt = connection.ops.adapt_datefield_value
