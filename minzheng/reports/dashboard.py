@@ -3,6 +3,7 @@ and overdue cases, reviews due, coverage — each chart with its numbers as a ta
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -22,7 +23,7 @@ from minzheng.core.scope import code_range, scope_code_for
 from minzheng.payments.models import PayCycle, PaymentStatus, RosterLine
 from minzheng.regions.models import Region
 from minzheng.registry.models import Member
-from minzheng.reports.indicators import PAID_STATES, in_force, without_jit
+from minzheng.reports.indicators import PAID_STATES, without_jit
 from minzheng.rules.programs import PROGRAMS
 
 #: the programs whose persons are charted month by month
@@ -38,45 +39,63 @@ def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
     return query.filter(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
-def persons_by_month(programs: tuple[str, ...], months: list[date], code: str) -> dict[str, list[int]]:
-    """Persons covered by each program's benefits in force in each month: what ``in_force(program, month)``
-    summed over ``members_covered`` gives, in ONE statement instead of one per program and month (issue 8).
+@dataclass(frozen=True)
+class InForce:
+    #: program → persons covered in each month
+    persons: dict[str, list[int]]
+    #: program → region code → benefits (households or persons) in force in the last month
+    last_by_region: dict[str, dict[str, int]]
+
+
+def in_force_by_month(programs: tuple[str, ...], months: list[date], code: str) -> InForce:
+    """What ``in_force(program, month)`` gives for every program and month — persons covered, and the last month's
+    benefits by region — in ONE statement instead of one per program and month (issue 8).
 
     A change holds from its month until the benefit's next change (LAG over the history read newest first, the
     order ``in_force`` reads it: month, then id; of two changes in one month the earlier holds for no month). A
     span paying more than 0 counts from the later of its month and the benefit's first month; the database adds
     up the persons per (program, from, until) and those groups (about a thousand at 1,000,000 people) are spread
-    over the months here."""
+    over the months here. The span with no later change is the one in force in the last month."""
     benefit, change = (connection.ops.quote_name(m._meta.db_table) for m in (Benefit, BenefitChange))
     low, high = code_range(code)
     adapt = connection.ops.adapt_datefield_value
     program_marks = ", ".join(["%s"] * len(programs))
+    # PostgreSQL (12+) and SQLite (3.35+) compute a CTE used twice once
     sql = f"""
-        SELECT program, CASE WHEN since > first_month THEN since ELSE first_month END, until, SUM(members_covered)
-        FROM (
-            SELECT b.program AS program, b.members_covered AS members_covered, b.first_month AS first_month,
-                c.new_amount AS new_amount, c.effective_month AS since,
+        WITH spans AS (
+            SELECT b.program AS program, b.region_id AS region_id, b.members_covered AS members_covered,
+                b.first_month AS first_month, c.new_amount AS new_amount, c.effective_month AS since,
                 LAG(c.effective_month) OVER (
                     PARTITION BY c.benefit_id ORDER BY c.effective_month DESC, c.id DESC
                 ) AS until
             FROM {benefit} b JOIN {change} c ON c.benefit_id = b.id
             WHERE b.program IN ({program_marks}) AND b.region_id >= %s AND b.region_id < %s
               AND b.first_month <= %s AND c.effective_month <= %s
-        ) spans
-        WHERE new_amount > 0 AND (until IS NULL OR until > %s)
-        GROUP BY 1, 2, 3
+        )
+        SELECT program, CASE WHEN since > first_month THEN since ELSE first_month END, until, NULL,
+            SUM(members_covered)
+        FROM spans WHERE new_amount > 0 AND (until IS NULL OR until > %s)
+        GROUP BY program, CASE WHEN since > first_month THEN since ELSE first_month END, until
+        UNION ALL
+        SELECT program, NULL, NULL, region_id, COUNT(*)
+        FROM spans WHERE new_amount > 0 AND until IS NULL
+        GROUP BY program, region_id
     """  # noqa: S608 - identifiers from model metadata, every value a parameter
     last = adapt(months[-1])
-    out = {program: [0] * len(months) for program in programs}
+    persons = {program: [0] * len(months) for program in programs}
+    by_region: dict[str, dict[str, int]] = {program: {} for program in programs}
     with connection.cursor() as cursor:
         cursor.execute(sql, [*programs, low, high, last, last, adapt(months[0])])
         rows = cursor.fetchall()
-    for program, start, until, persons in rows:
+    for program, start, until, region, count in rows:
+        if region is not None:
+            by_region[program][region] = int(count)
+            continue
         start, until = _as_date(start), _as_date(until)
         for i, month in enumerate(months):
             if start <= month and (until is None or month < until):
-                out[program][i] += int(persons)
-    return out
+                persons[program][i] += int(count)
+    return InForce(persons, by_region)
 
 
 def _as_date(value: Any) -> Any:
@@ -143,16 +162,14 @@ def _dashboard_data(user: Any, today: date | None) -> dict[str, Any]:
     code = scope_code_for(user) or ""
     months = _months(today)
     labels = [f"{m:%Y-%m}" for m in months]
-    persons = persons_by_month(TREND_PROGRAMS, months, code)
+    # 低保 is one of TREND_PROGRAMS: its persons give the coverage, its benefits by village the village chart
+    force = in_force_by_month(TREND_PROGRAMS, months, code)
+    persons = force.persons
     funds = funds_by_month(months, code)
-    villages = list(
-        _scoped(in_force("dibao", months[-1]), code)
-        .values("region_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "region_id")[:15]
-    )
+    # the villages with the most 低保 benefits in force this month
+    villages = sorted(force.last_by_region["dibao"].items(), key=lambda item: (-item[1], item[0]))[:15]
     names = dict(
-        Region.objects.filter(code__in=[v["region_id"] for v in villages]).values_list("code", "name")
+        Region.objects.filter(code__in=[region for region, _n in villages]).values_list("code", "name")
     )
     open_cases = _scoped(Application.objects, code).filter(status__in=OPEN_STATUSES)
     covered = persons["dibao"][-1]
@@ -162,7 +179,7 @@ def _dashboard_data(user: Any, today: date | None) -> dict[str, Any]:
         {"program": str(PROGRAMS[p].label) if p in PROGRAMS else p, "values": [str(x) for x in v]}
         for p, v in sorted(funds.items())
     ]
-    village_rows = [(names.get(v["region_id"], v["region_id"]), v["n"]) for v in villages]
+    village_rows = [(names.get(region, region), n) for region, n in villages]
     return {
         # each chart's numbers, for the chart (JSON) and for the table under it (rows)
         "persons": {"months": labels, "series": persons_series},

@@ -1,6 +1,6 @@
 """The dashboard's fast paths give the numbers of the plain queries they replace (issue 8, "Speed"): persons by
-month in one statement equal ``in_force`` month by month over a history with adjustments, stops, a resumption
-and two changes in one month; funds from approved cycles' totals equal the sum of their lines, also after a bank
+month and the last month's benefits by village, in one statement, equal ``in_force`` month by month over a history
+with adjustments, stops, a resumption and two changes in one month; funds from approved cycles' totals equal the sum of their lines, also after a bank
 return marks lines failed, for the county (whole cycles) and for a township and a village (line by line)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from python_calamine import CalamineWorkbook
 
 from minzheng.benefits import services as benefits
@@ -27,7 +27,7 @@ from minzheng.payments import bankfiles
 from minzheng.payments import services as payments
 from minzheng.payments.models import FileFormat, PayCycle, PaymentStatus, RosterLine
 from minzheng.payments.tests.factories import approved_dibao
-from minzheng.reports.dashboard import funds_by_month, persons_by_month
+from minzheng.reports.dashboard import funds_by_month, in_force_by_month
 from minzheng.reports.indicators import PAID_STATES, in_force
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ MONTHS = months_between(date(2025, 1, 1), date(2025, 12, 1))
 SCOPES = (COUNTY, TOWNSHIP_A, TOWNSHIP_B, VILLAGE_A1)
 
 
-def _persons_month_by_month(program: str, code: str) -> list[int]:
+def _persons_month_by_month(program: str, code: str, months: list[date]) -> list[int]:
     low, high = code_range(code)
     return [
         int(
@@ -44,8 +44,19 @@ def _persons_month_by_month(program: str, code: str) -> list[int]:
             .aggregate(n=Sum("members_covered"))["n"]
             or 0
         )
-        for month in MONTHS
+        for month in months
     ]
+
+
+def _by_region(program: str, code: str, month: date) -> dict[str, int]:
+    low, high = code_range(code)
+    rows = (
+        in_force(program, month)
+        .filter(region_id__gte=low, region_id__lt=high)
+        .values("region_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["region_id"]: row["n"] for row in rows}
 
 
 def _change(benefit: Benefit, kind: str, month: date, amount: str | None, actor: Any) -> None:
@@ -76,13 +87,18 @@ def test_persons_by_month_in_one_statement_equal_in_force_month_by_month(persona
     benefits.benefit_stop(actor=approver, benefit=stopped_twice, reason="迁出", month=date(2025, 9, 1))
     Benefit.objects.filter(pk=plain.pk).update(members_covered=5)
 
-    expected = {code: _persons_month_by_month("dibao", code) for code in SCOPES}
-    assert expected[TOWNSHIP_A][2:] == [0, 17, 17, 17, 14, 14, 11, 14, 14, 14]  # hand count, March on
-    for code in SCOPES:
-        assert persons_by_month(("dibao", "tekun"), MONTHS, code) == {
-            "dibao": expected[code],
-            "tekun": [0] * len(MONTHS),
-        }
+    assert _persons_month_by_month("dibao", TOWNSHIP_A, MONTHS)[2:] == [0, 17, 17, 17, 14, 14, 11, 14, 14, 14]
+    assert _by_region("dibao", COUNTY, date(2025, 9, 1)) == {
+        VILLAGE_A1: 3
+    }  # hand count: two stopped, one 0→700
+    for months in (MONTHS, MONTHS[:9], MONTHS[:4]):  # the last month: December, September, April
+        for code in SCOPES:
+            found = in_force_by_month(("dibao", "tekun"), months, code)
+            assert found.persons == {
+                "dibao": _persons_month_by_month("dibao", code, months),
+                "tekun": [0] * len(months),
+            }
+            assert found.last_by_region == {"dibao": _by_region("dibao", code, months[-1]), "tekun": {}}
 
 
 def _funds_line_by_line(code: str) -> dict[str, list[Decimal]]:
