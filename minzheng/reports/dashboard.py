@@ -43,13 +43,13 @@ def _scoped(query: Any, code: str, field: str = "region_id") -> Any:
 class InForce:
     #: program → persons covered in each month
     persons: dict[str, list[int]]
-    #: program → region code → benefits (households or persons) in force in the last month
-    last_by_region: dict[str, dict[str, int]]
+    #: region code → benefits of one program (``by_region``) in force in the last month
+    last_by_region: dict[str, int]
 
 
-def in_force_by_month(programs: tuple[str, ...], months: list[date], code: str) -> InForce:
+def in_force_by_month(programs: tuple[str, ...], months: list[date], code: str, *, by_region: str) -> InForce:
     """What ``in_force(program, month)`` gives for every program and month — persons covered, and the last month's
-    benefits by region — in ONE statement instead of one per program and month (issue 8).
+    benefits of one program by region — in ONE statement instead of one per program and month (issue 8).
 
     A change holds from its month until the benefit's next change (LAG over the history read newest first, the
     order ``in_force`` reads it: month, then id; of two changes in one month the earlier holds for no month). A
@@ -78,24 +78,24 @@ def in_force_by_month(programs: tuple[str, ...], months: list[date], code: str) 
         GROUP BY program, CASE WHEN since > first_month THEN since ELSE first_month END, until
         UNION ALL
         SELECT program, NULL, NULL, region_id, COUNT(*)
-        FROM spans WHERE new_amount > 0 AND until IS NULL
+        FROM spans WHERE program = %s AND new_amount > 0 AND until IS NULL
         GROUP BY program, region_id
     """  # noqa: S608 - identifiers from model metadata, every value a parameter
     last = adapt(months[-1])
     persons = {program: [0] * len(months) for program in programs}
-    by_region: dict[str, dict[str, int]] = {program: {} for program in programs}
+    regions: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*programs, low, high, last, last, adapt(months[0])])
+        cursor.execute(sql, [*programs, low, high, last, last, adapt(months[0]), by_region])
         rows = cursor.fetchall()
     for program, start, until, region, count in rows:
         if region is not None:
-            by_region[program][region] = int(count)
+            regions[region] = int(count)
             continue
         start, until = _as_date(start), _as_date(until)
         for i, month in enumerate(months):
             if start <= month and (until is None or month < until):
                 persons[program][i] += int(count)
-    return InForce(persons, by_region)
+    return InForce(persons, regions)
 
 
 def _as_date(value: Any) -> Any:
@@ -163,11 +163,11 @@ def _dashboard_data(user: Any, today: date | None) -> dict[str, Any]:
     months = _months(today)
     labels = [f"{m:%Y-%m}" for m in months]
     # 低保 is one of TREND_PROGRAMS: its persons give the coverage, its benefits by village the village chart
-    force = in_force_by_month(TREND_PROGRAMS, months, code)
+    force = in_force_by_month(TREND_PROGRAMS, months, code, by_region="dibao")
     persons = force.persons
     funds = funds_by_month(months, code)
     # the villages with the most 低保 benefits in force this month
-    villages = sorted(force.last_by_region["dibao"].items(), key=lambda item: (-item[1], item[0]))[:15]
+    villages = sorted(force.last_by_region.items(), key=lambda item: (-item[1], item[0]))[:15]
     names = dict(
         Region.objects.filter(code__in=[region for region, _n in villages]).values_list("code", "name")
     )
