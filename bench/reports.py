@@ -72,6 +72,7 @@ from minzheng.registry.idnumber import check_character  # noqa: E402
 from minzheng.registry.models import DisabilityCategory, Household, Member, VeteranCategory  # noqa: E402
 from minzheng.reports.dashboard import dashboard_data  # noqa: E402
 from minzheng.reports.definitions import FORMS, compute  # noqa: E402
+from minzheng.reports.indicators import without_jit  # noqa: E402
 from minzheng.reports.periods import parse_period  # noqa: E402
 
 PERIOD = "2026Q4"
@@ -592,7 +593,7 @@ def measure(name: str, work: Callable[[], Any], runs: int) -> dict[str, Any]:
 
 
 def explain(sql: str, params: Any) -> str:
-    with connection.cursor() as cursor:
+    with without_jit(), connection.cursor() as cursor:  # as the reports run their statements
         if connection.vendor == "postgresql":
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
         else:
