@@ -46,7 +46,15 @@ class BenefitChange(RegionScopedModel):
 
     class Meta:
         ordering = ["benefit_id", "effective_month", "pk"]
-        indexes = [models.Index(fields=["benefit", "effective_month"], name="benefit_change_month")]
+        indexes = [
+            # The change in force in a month is the benefit's latest on or before it (reports' in_force, the roster
+            # build): one probe of this index, newest first, its amount read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["benefit", "-effective_month", "-id"],
+                include=["new_amount"],
+                name="benefit_change_latest",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.benefit_id} {self.kind} {self.effective_month:%Y-%m}"

@@ -341,5 +341,16 @@ class Benefit(RegionScopedModel):
 
     objects = RegionScopedQuerySet.as_manager()
 
+    class Meta:
+        indexes = [
+            # the dashboard's "reviews due" (and the monthly scan's): live benefits by due date, counted from the
+            # index alone for any region prefix
+            models.Index(
+                fields=["review_due", "region"],
+                condition=models.Q(state__in=["active", "tapering"]),
+                name="benefit_review_due",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.application_id} {self.program} {self.amount}"

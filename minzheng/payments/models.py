@@ -150,6 +150,12 @@ class RosterLine(RegionScopedModel):
             models.Index(fields=["benefit", "months_to"], name="rosterline_benefit_months"),
             models.Index(fields=["household"], name="rosterline_household"),
             models.Index(fields=["status", "reissue"], name="rosterline_failed"),
+            # reports: a program's funds in a quarter read only that quarter's cycles' lines, from the index alone
+            models.Index(
+                fields=["cycle", "program"],
+                include=["status", "region", "household", "amount"],
+                name="rosterline_cycle_program",
+            ),
         ]
 
     def __str__(self) -> str:

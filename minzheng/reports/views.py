@@ -224,7 +224,7 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
 @capability_required(Capability.VIEW_REPORTS)
 def budgets(request: HttpRequest) -> HttpResponse:
     """The year's budgets in the user's scope, and the form that sets one (an empty amount removes it)."""
-    from minzheng.reports.dashboard import budget_progress
+    from minzheng.reports.dashboard import budget_progress_for
     from minzheng.reports.indicators import PAID_PROGRAMS
     from minzheng.reports.models import Budget
     from minzheng.rules.programs import PROGRAMS
@@ -268,7 +268,7 @@ def budgets(request: HttpRequest) -> HttpResponse:
                 (row, PROGRAMS[row.program].label if row.program in PROGRAMS else row.program) for row in rows
             ],
             "programs": programs,
-            "progress": budget_progress(scope, today) if year == today.year else [],
+            "progress": budget_progress_for(scope, today) if year == today.year else [],
             "can_manage": user_can(request, Capability.MANAGE_BUDGETS),
             "errors": errors,
             "posted": request.POST if request.method == "POST" else {},
