@@ -19,6 +19,7 @@ from minzheng.reports.indicators import (
     HUKOU,
     VETERAN_CATEGORY,
     Dimension,
+    values_by_cut_batched,
 )
 from minzheng.reports.periods import Period
 from minzheng.rules.tekun import CARE_LEVELS, SUPPORT_FORMS
@@ -222,11 +223,22 @@ class Table:
         }
 
 
+def _batches(codes: list[str]) -> list[list[str]]:
+    """The form's indicators grouped by batch (in order of first appearance); one without a batch stands alone."""
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        groups.setdefault(CATALOGUE[code].batch or code, []).append(code)
+    return list(groups.values())
+
+
 def compute(form: ReportForm, region: str, period: Period) -> Table:
-    """One GROUP BY per indicator; rows are the cuts and the whole."""
-    by_indicator = {
-        code: CATALOGUE[code].values_by_cut(region, period, form.dimension) for code in form.indicators
-    }
+    """One GROUP BY per indicator, or per batch of indicators sharing their records; rows are the cuts and the
+    whole."""
+    by_indicator: dict[str, dict[str, Decimal | int]] = {}
+    for batch in _batches(form.indicators):
+        by_indicator |= values_by_cut_batched(
+            [CATALOGUE[code] for code in batch], region, period, form.dimension
+        )
     rows = [
         (label, [Cell(code, cut, by_indicator[code][cut]) for code in form.indicators])
         for cut, label in form.rows

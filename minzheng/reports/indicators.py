@@ -125,6 +125,11 @@ class Indicator:
     benefit_path: str = ""
     #: a sum of a decision fact (e.g. 受困人数) instead of ``measure``
     fact_sum: str = ""
+    #: a condition on the source's records (the records are ``source`` filtered by it)
+    where: Callable[[Period], Q] | None = None
+    #: indicators with the same batch share ``source`` and paths and differ only by ``where`` and measure: a form
+    #: computes them together, one statement with a filtered aggregate each
+    batch: str = ""
 
     @property
     def money(self) -> bool:
@@ -135,24 +140,32 @@ class Indicator:
             return f"{self.household_path}hukou_type"
         return f"{self.benefit_path}decision__facts__{dimension.fact}"
 
-    def _aggregate(self) -> Any:
+    def _aggregate(self, condition: Q | None = None) -> Any:
         if self.fact_sum:
-            return Sum(Cast(KT(f"{self.benefit_path}decision__facts__{self.fact_sum}"), IntegerField()))
-        return Count("pk") if self.measure == "count" else Sum(self.measure)
+            fact = Cast(KT(f"{self.benefit_path}decision__facts__{self.fact_sum}"), IntegerField())
+            return Sum(fact, filter=condition)
+        return (
+            Count("pk", filter=condition) if self.measure == "count" else Sum(self.measure, filter=condition)
+        )
 
     def _finish(self, raw: Any) -> Decimal | int:
         return round_money(raw or ZERO) if self.money else int(raw or 0)
 
     def records(self, region: str, period: Period, cut: str = "") -> QuerySet[Any]:
         """The rows counted for the region (code prefix), the period and the cut: the list behind the number."""
-        low, high = code_range(region)
-        query = self.source(period).filter(
-            **{f"{self.region_path}__gte": low, f"{self.region_path}__lt": high}
-        )
+        query = self._base(region, period)
+        if self.where is not None:
+            query = query.filter(self.where(period))
         if cut:
             dimension, value = parse_cut(cut)
             query = query.filter(**{self._field(dimension): value})
         return query
+
+    def _base(self, region: str, period: Period) -> QuerySet[Any]:
+        low, high = code_range(region)
+        return self.source(period).filter(
+            **{f"{self.region_path}__gte": low, f"{self.region_path}__lt": high}
+        )
 
     def value(self, region: str, period: Period, cut: str = "") -> Decimal | int:
         query = self.records(region, period, cut)
@@ -172,17 +185,45 @@ class Indicator:
                 row[key]: row["v"]
                 for row in self.records(region, period).values(key).annotate(v=self._aggregate())
             }
+        return self._by_cut(found, dimension)
+
+    def _by_cut(self, found: dict[Any, Any], dimension: Dimension) -> dict[str, Decimal | int]:
         out = {dimension.cut(value): self._finish(found.get(value)) for value in dimension.values}
         out[""] = self._finish(sum((v for v in found.values() if v is not None), 0))
         return out
 
 
-def _member_class(program: str, condition: Callable[[Period], Q]) -> Callable[[Period], QuerySet[Any]]:
+def values_by_cut_batched(
+    indicators: list[Indicator], region: str, period: Period, dimension: Dimension | None = None
+) -> dict[str, dict[str, Decimal | int]]:
+    """Several indicators of one batch (same source, different conditions) in ONE GROUP BY statement: the source's
+    records for the region, an aggregate per indicator filtered by its condition. Equal to each indicator's own
+    ``values_by_cut`` (tested), at the cost of one pass over the records instead of one per indicator."""
+    if len(indicators) == 1:
+        return {indicators[0].code: indicators[0].values_by_cut(region, period, dimension)}
+    dimension = dimension or HUKOU
+    first = indicators[0]
+    if not all(i.batch == first.batch != "" for i in indicators):
+        raise ValueError("values_by_cut_batched: indicators of one batch only")
+    key = first._field(dimension)
+    aggregates = {
+        f"v{index}": indicator._aggregate(indicator.where(period) if indicator.where else None)
+        for index, indicator in enumerate(indicators)
+    }
+    with without_jit():
+        rows = list(first._base(region, period).values(key).annotate(**aggregates))
+    return {
+        indicator.code: indicator._by_cut({row[key]: row[f"v{index}"] for row in rows}, dimension)
+        for index, indicator in enumerate(indicators)
+    }
+
+
+def _members_in_force(program: str) -> Callable[[Period], QuerySet[Any]]:
+    """The living members of the households with the program in force at the period's end."""
+
     def source(period: Period) -> QuerySet[Any]:
         households = in_force(program, period.last).values("household_id")
-        return Member.objects.filter(household_id__in=households, date_of_death__isnull=True).filter(
-            condition(period)
-        )
+        return Member.objects.filter(household_id__in=households, date_of_death__isnull=True)
 
     return source
 
@@ -212,6 +253,7 @@ def _program_indicators(program: str) -> list[Indicator]:
             ),
             unit,
             lambda period: in_force(program, period.last),
+            batch=f"{program}.in_force",
         ),
         Indicator(
             f"{program}.persons",
@@ -220,6 +262,7 @@ def _program_indicators(program: str) -> list[Indicator]:
             _("人"),
             lambda period: in_force(program, period.last),
             measure="members_covered",
+            batch=f"{program}.in_force",
         ),
         Indicator(
             f"{program}.entries",
@@ -265,8 +308,11 @@ def _program_indicators(program: str) -> list[Indicator]:
 def _tekun_indicators() -> list[Indicator]:
     """特困: in force by support form (集中/分散) and by self-care level (the decision's facts)."""
 
-    def in_force_where(**facts: Any) -> Callable[[Period], QuerySet[Any]]:
-        return lambda period: in_force("tekun", period.last).filter(**facts)
+    def in_force_tekun(period: Period) -> QuerySet[Any]:
+        return in_force("tekun", period.last)
+
+    def where(**facts: Any) -> Callable[[Period], Q]:
+        return lambda period: Q(**facts)
 
     forms = [
         Indicator(
@@ -274,7 +320,9 @@ def _tekun_indicators() -> list[Indicator]:
             format_lazy(_("特困人员({f})"), f=label),
             format_lazy(_("期末在保特困人员中供养形式为{f}的人数"), f=label),
             _("人"),
-            in_force_where(decision__facts__support_form=form),
+            in_force_tekun,
+            where=where(decision__facts__support_form=form),
+            batch="tekun.in_force",
         )
         for form, label in SUPPORT_FORMS.items()
     ]
@@ -284,7 +332,9 @@ def _tekun_indicators() -> list[Indicator]:
             format_lazy(_("特困人员({l})"), l=label),
             format_lazy(_("期末在保特困人员中生活自理能力评估为{l}的人数"), l=label),
             _("人"),
-            in_force_where(decision__facts__self_care_level=level),
+            in_force_tekun,
+            where=where(decision__facts__self_care_level=level),
+            batch="tekun.in_force",
         )
         for level, label in CARE_LEVELS.items()
     ]
@@ -293,9 +343,9 @@ def _tekun_indicators() -> list[Indicator]:
         _("特困人员(自理能力未评估)"),
         _("期末在保特困人员中生活自理能力未评估完整、尚未确定照料护理等级的人数"),
         _("人"),
-        lambda period: in_force("tekun", period.last).exclude(
-            decision__facts__self_care_level__in=list(CARE_LEVELS)
-        ),
+        in_force_tekun,
+        where=lambda period: ~Q(decision__facts__self_care_level__in=list(CARE_LEVELS)),
+        batch="tekun.in_force",
     )
     return [*forms, *levels, unassessed]
 
@@ -306,8 +356,8 @@ def _temporary_indicators() -> list[Indicator]:
     def granted(period: Period) -> QuerySet[Any]:
         return Benefit.objects.filter(program="temporary", first_month__range=(period.first, period.last))
 
-    def of_kind(kind: str) -> Callable[[Period], QuerySet[Any]]:
-        return lambda period: granted(period).filter(decision__facts__kind=kind)
+    def of_kind(kind: str) -> Callable[[Period], Q]:
+        return lambda period: Q(decision__facts__kind=kind)
 
     by_kind = [
         Indicator(
@@ -315,7 +365,9 @@ def _temporary_indicators() -> list[Indicator]:
             format_lazy(_("{k}临时救助"), k=label),
             format_lazy(_("本期内确认的{k}临时救助件数"), k=label),
             _("件"),
-            of_kind(kind),
+            granted,
+            where=of_kind(kind),
+            batch="temporary.granted",
         )
         for kind, label in KINDS.items()
     ]
@@ -326,6 +378,7 @@ def _temporary_indicators() -> list[Indicator]:
             _("本期内确认(起始发放月份在本期内)的临时救助件数"),
             _("件"),
             granted,
+            batch="temporary.granted",
         ),
         Indicator(
             "temporary.person_times",
@@ -334,6 +387,7 @@ def _temporary_indicators() -> list[Indicator]:
             _("人次"),
             granted,
             fact_sum="persons_affected",
+            batch="temporary.granted",
         ),
         *by_kind,
         Indicator(
@@ -343,6 +397,7 @@ def _temporary_indicators() -> list[Indicator]:
             _("元"),
             granted,
             measure="application__approved_amount",
+            batch="temporary.granted",
         ),
     ]
 
@@ -352,16 +407,17 @@ AGE_BANDS = ((80, 89), (90, 99), (100, None))
 
 
 def _elderly_bands() -> list[Indicator]:
-    def band(low: int, high: int | None) -> Callable[[Period], QuerySet[Any]]:
-        def source(period: Period) -> QuerySet[Any]:
-            query = in_force("elderly_allowance", period.last).filter(
-                member__birth_date__lte=_years_before(period.end, low)
-            )
-            if high is not None:
-                query = query.filter(member__birth_date__gt=_years_before(period.end, high + 1))
-            return query
+    def in_force_elderly(period: Period) -> QuerySet[Any]:
+        return in_force("elderly_allowance", period.last)
 
-        return source
+    def band(low: int, high: int | None) -> Callable[[Period], Q]:
+        def condition(period: Period) -> Q:
+            aged = Q(member__birth_date__lte=_years_before(period.end, low))
+            if high is not None:
+                aged &= Q(member__birth_date__gt=_years_before(period.end, high + 1))
+            return aged
+
+        return condition
 
     out = []
     for low, high in AGE_BANDS:
@@ -372,7 +428,9 @@ def _elderly_bands() -> list[Indicator]:
                 format_lazy(_("高龄津贴({b})"), b=label),
                 format_lazy(_("期末在保高龄津贴领取人中期末年龄为{b}的人数"), b=label),
                 _("人"),
-                band(low, high),
+                in_force_elderly,
+                where=band(low, high),
+                batch="elderly_allowance.in_force",
             )
         )
     return out
@@ -397,7 +455,15 @@ def _dibao_members() -> list[Indicator]:
         ("ill", _("低保重病患者"), _("在保低保家庭中登记重特大疾病的成员"), lambda p: ~Q(serious_illness="")),
     ]
     return [
-        Indicator(f"dibao.persons_{key}", name, definition, _("人"), _member_class("dibao", condition))
+        Indicator(
+            f"dibao.persons_{key}",
+            name,
+            definition,
+            _("人"),
+            _members_in_force("dibao"),
+            where=condition,
+            batch="dibao.members",
+        )
         for key, name, definition, condition in classes
     ]
 

@@ -185,3 +185,30 @@ def test_veterans_are_counted_by_category_and_each_row_drills_down(
         )
     with pytest.raises(KeyError):
         parse_cut("category:astronaut")
+
+
+def test_a_batch_computed_in_one_statement_equals_each_indicator_alone(personas: dict[str, Any]) -> None:
+    """The forms compute indicators that share their records in one statement (filtered aggregates); every cell
+    equals the indicator's own query — a self-care level not assessed (JSON null) included."""
+    from minzheng.payments.tests.factories import approved_dibao
+
+    _tekun_benefit(personas)
+    _elder(personas, date(1935, 6, 30))
+    approved_dibao(personas)
+    _decided(
+        personas,
+        poor_household(personas),
+        "temporary",
+        request_data={"kind": "expenditure", "cause": "重病", "amount_requested": "2000", "forms": ["cash"]},
+    )
+    batched = 0
+    for form in FORMS.values():
+        table = compute(form, TOWNSHIP_A, Q2)
+        for cut, (_label, cells) in zip((c for c, _l in form.rows), table.rows, strict=True):
+            for cell in cells:
+                indicator = CATALOGUE[cell.indicator]
+                batched += bool(indicator.batch)
+                assert cell.value == indicator.value(TOWNSHIP_A, Q2, cut), (form.code, cell.indicator, cut)
+    assert batched > 20
+    totals = {c.indicator: c.value for c in compute(FORMS["tekun"], TOWNSHIP_A, Q2).rows[-1][1]}
+    assert totals["tekun.care_unknown"] == totals["tekun.households"] == 1
