@@ -62,6 +62,7 @@ from django.utils import timezone  # noqa: E402
 
 from minzheng.accounts.models import User  # noqa: E402
 from minzheng.benefits.models import BenefitChange, ChangeKind  # noqa: E402
+from minzheng.benefits.spans import spans_rebuild  # noqa: E402
 from minzheng.cases.models import OPEN_STATUSES, Application, Benefit, Status  # noqa: E402
 from minzheng.core.bulk import insert_rows  # noqa: E402
 from minzheng.core.months import add_months  # noqa: E402
@@ -634,6 +635,8 @@ def prepare(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, A
     counts = seed(
         args.households, rng=rng, villages=villages, clerk=User.objects.get(username="admin"), log=log
     )
+    # the history was written directly (not through the services): the spans the dashboard reads, from it
+    counts["spans"] = spans_rebuild()
     seeded = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -138,3 +138,28 @@ class Recovery(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.benefit_id} {self.amount}"
+
+
+class BenefitSpan(models.Model):
+    """A stretch of months in which a benefit pays more than 0, derived from its history (a read model for the
+    dashboard: persons in force month by month without walking the history each time). Maintained by
+    ``benefits.spans.spans_refresh`` in the transaction of every write to the history; ``spans_rebuild`` makes
+    it again from scratch; a test keeps it equal to ``in_force``."""
+
+    benefit = models.ForeignKey("cases.Benefit", on_delete=models.CASCADE, related_name="+")
+    program = models.CharField(max_length=30)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    persons = models.PositiveSmallIntegerField()
+    #: first month paid, and the first month no longer paid by this stretch (None: still paying)
+    start = models.DateField()
+    until = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["program", "region"], include=["start", "until", "persons"], name="span_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit_id} {self.start:%Y-%m}–{self.until or ''}"

@@ -23,6 +23,7 @@ from minzheng.assessment.live import household_snapshot_values, household_snapsh
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
+from minzheng.benefits.spans import spans_refresh
 from minzheng.cases.models import Benefit, Notice
 from minzheng.core.batch import many_ids, without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
@@ -60,7 +61,7 @@ def _require(actor: Any, capability: str, region_code: str) -> None:
 
 def benefit_started(benefit: Benefit, actor: Any) -> BenefitChange:
     """The first line of a benefit's history (called by the approval, inside its transaction)."""
-    return BenefitChange.objects.create(
+    change = BenefitChange.objects.create(
         benefit=benefit,
         region_id=benefit.region_id,
         kind=ChangeKind.STARTED,
@@ -70,6 +71,8 @@ def benefit_started(benefit: Benefit, actor: Any) -> BenefitChange:
         decision=benefit.decision,
         actor=actor,
     )
+    spans_refresh([benefit.pk])
+    return change
 
 
 def _change(
@@ -113,6 +116,7 @@ def _change(
         decision=decision,
         actor=actor,
     )
+    spans_refresh([benefit.pk])
     audit_record(
         event_code=BENEFIT_CHANGED,
         actor=actor,
@@ -789,6 +793,7 @@ def recheck_dismiss(*, actor: Any, recheck: Recheck, reason: str) -> Recheck:
                 reason=reason.strip(),
                 actor=actor,
             )
+            spans_refresh([benefit.pk])
         audit_record(
             event_code=RECHECK_RESOLVED,
             actor=actor,
@@ -960,6 +965,7 @@ def standard_change_apply(
             changed += 1
         Benefit.objects.bulk_update([locked[c.benefit_id] for c in changes], ["amount", "decision"])
         BenefitChange.objects.bulk_create(changes)
+        spans_refresh(c.benefit_id for c in changes)
         specs.append(
             EventSpec(
                 event_code=STANDARD_APPLIED,

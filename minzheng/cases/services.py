@@ -24,6 +24,7 @@ from minzheng.assessment.services import assess_household
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind
 from minzheng.benefits.services import benefit_started
+from minzheng.benefits.spans import spans_refresh
 from minzheng.cases import clock, events
 from minzheng.cases.models import (
     OPEN_STATUSES,
@@ -1197,6 +1198,7 @@ def applications_approve_batch(
                     for b in Benefit.objects.filter(application__in=done)
                 ]
             )
+            spans_refresh(Benefit.objects.filter(application__in=done).values_list("pk", flat=True))
             if specs:
                 audit_record_many(specs=specs)
             approved.extend(c.pk for c in done)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
-from minzheng.benefits.models import BenefitChange
+from minzheng.benefits.models import BenefitSpan
 from minzheng.cases.models import OPEN_STATUSES, Application, Benefit
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.months import add_months, months_between
@@ -51,43 +51,29 @@ class InForce:
 
 def in_force_by_month(programs: tuple[str, ...], months: list[date], code: str, *, by_region: str) -> InForce:
     """What ``in_force(program, month)`` gives for every program and month — persons covered, and the last month's
-    benefits of one program by region — in ONE statement instead of one per program and month (issue 8).
-
-    A change holds from its month until the benefit's next change (LAG over the history read newest first, the
-    order ``in_force`` reads it: month, then id; of two changes in one month the earlier holds for no month). A
-    span paying more than 0 counts from the later of its month and the benefit's first month; the database adds
-    up the persons per (program, from, until) and those groups (about a thousand at 1,000,000 people) are spread
-    over the months here. The span with no later change is the one in force in the last month."""
-    benefit, change = (connection.ops.quote_name(m._meta.db_table) for m in (Benefit, BenefitChange))
+    benefits of one program by region — in ONE statement over the benefits' spans (``benefits.spans``: the months
+    each benefit pays more than 0, kept with its history) instead of one per program and month (issue 8). The
+    database adds up the persons per (program, start, until) and those groups are spread over the months here."""
+    span = connection.ops.quote_name(BenefitSpan._meta.db_table)
     low, high = code_range(code)
     adapt = connection.ops.adapt_datefield_value
+    first, last = adapt(months[0]), adapt(months[-1])
     program_marks = ", ".join(["%s"] * len(programs))
-    # PostgreSQL (12+) and SQLite (3.35+) compute a CTE used twice once
     sql = f"""
-        WITH spans AS (
-            SELECT b.program AS program, b.region_id AS region_id, b.members_covered AS members_covered,
-                b.first_month AS first_month, c.new_amount AS new_amount, c.effective_month AS since,
-                LAG(c.effective_month) OVER (
-                    PARTITION BY c.benefit_id ORDER BY c.effective_month DESC, c.id DESC
-                ) AS until
-            FROM {benefit} b JOIN {change} c ON c.benefit_id = b.id
-            WHERE b.program IN ({program_marks}) AND b.region_id >= %s AND b.region_id < %s
-              AND b.first_month <= %s AND c.effective_month <= %s
-        )
-        SELECT program, CASE WHEN since > first_month THEN since ELSE first_month END, until, NULL,
-            SUM(members_covered)
-        FROM spans WHERE new_amount > 0 AND (until IS NULL OR until > %s)
-        GROUP BY program, CASE WHEN since > first_month THEN since ELSE first_month END, until
+        SELECT program, start, until, NULL, SUM(persons) FROM {span}
+        WHERE program IN ({program_marks}) AND region_id >= %s AND region_id < %s
+          AND start <= %s AND (until IS NULL OR until > %s)
+        GROUP BY program, start, until
         UNION ALL
-        SELECT program, NULL, NULL, region_id, COUNT(*)
-        FROM spans WHERE program = %s AND new_amount > 0 AND until IS NULL
+        SELECT program, NULL, NULL, region_id, COUNT(*) FROM {span}
+        WHERE program = %s AND region_id >= %s AND region_id < %s
+          AND start <= %s AND (until IS NULL OR until > %s)
         GROUP BY program, region_id
     """  # noqa: S608 - identifiers from model metadata, every value a parameter
-    last = adapt(months[-1])
     persons = {program: [0] * len(months) for program in programs}
     regions: dict[str, int] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*programs, low, high, last, last, adapt(months[0]), by_region])
+        cursor.execute(sql, [*programs, low, high, last, first, by_region, low, high, last, last])
         rows = cursor.fetchall()
     for program, start, until, region, count in rows:
         if region is not None:

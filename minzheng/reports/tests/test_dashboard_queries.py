@@ -18,7 +18,8 @@ from django.db.models import Count, Sum
 from python_calamine import CalamineWorkbook
 
 from minzheng.benefits import services as benefits
-from minzheng.benefits.models import ChangeKind
+from minzheng.benefits.models import BenefitSpan, ChangeKind
+from minzheng.benefits.spans import spans_rebuild, spans_refresh
 from minzheng.cases.models import Benefit
 from minzheng.core.months import months_between
 from minzheng.core.scope import code_range
@@ -86,6 +87,25 @@ def test_persons_by_month_in_one_statement_equal_in_force_month_by_month(persona
     _change(stopped_twice, ChangeKind.ADJUSTED, date(2025, 9, 1), "300.00", approver)
     benefits.benefit_stop(actor=approver, benefit=stopped_twice, reason="迁出", month=date(2025, 9, 1))
     Benefit.objects.filter(pk=plain.pk).update(members_covered=5)
+    # fixed at approval in the app; written directly here, so its spans are made again by hand
+    spans_refresh([plain.pk])
+    kept = sorted(
+        BenefitSpan.objects.values_list("benefit_id", "program", "region_id", "persons", "start", "until")
+    )
+    assert spans_rebuild() == len(kept)  # what each write kept up equals a rebuild from the whole history
+    assert (
+        sorted(
+            BenefitSpan.objects.values_list("benefit_id", "program", "region_id", "persons", "start", "until")
+        )
+        == kept
+    )
+    # the resumed benefit: paid April–June and again from October; the one stopped and changed in one month: none
+    assert list(
+        BenefitSpan.objects.filter(benefit=resumed).order_by("start").values_list("start", "until")
+    ) == [
+        (date(2025, 4, 1), date(2025, 7, 1)),
+        (date(2025, 10, 1), None),
+    ]
 
     assert _persons_month_by_month("dibao", TOWNSHIP_A, MONTHS)[2:] == [0, 17, 17, 17, 14, 14, 11, 14, 14, 14]
     assert _by_region("dibao", COUNTY, date(2025, 9, 1)) == {
