@@ -24,7 +24,7 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from minzheng.benefits.models import BenefitChange, ChangeKind
+from minzheng.benefits.models import BenefitChange, BenefitSpan, ChangeKind
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import code_range
@@ -94,7 +94,18 @@ def without_jit() -> Iterator[None]:
 
 
 def in_force(program: str, month: date) -> QuerySet[Benefit]:
-    """Benefits of the program paying something in ``month`` by their own history (a stop is a change to 0)."""
+    """Benefits of the program paying something in ``month``: those with a span (``benefits.spans``, kept with the
+    history) covering the month. Equal to ``in_force_from_history`` (tested), read from a small table instead of a
+    probe of each benefit's history."""
+    spans = BenefitSpan.objects.filter(program=program, start__lte=month).filter(
+        Q(until__isnull=True) | Q(until__gt=month)
+    )
+    return Benefit.objects.filter(program=program, pk__in=spans.values("benefit_id"))
+
+
+def in_force_from_history(program: str, month: date) -> QuerySet[Benefit]:
+    """The definition: benefits of the program whose first month has come and whose latest change on or before
+    ``month`` (by month, then id) pays something (a stop is a change to 0)."""
     amount = Subquery(
         BenefitChange.objects.filter(benefit=OuterRef("pk"), effective_month__lte=month)
         .order_by("-effective_month", "-pk")

@@ -29,7 +29,7 @@ from minzheng.payments import services as payments
 from minzheng.payments.models import FileFormat, PayCycle, PaymentStatus, RosterLine
 from minzheng.payments.tests.factories import approved_dibao
 from minzheng.reports.dashboard import funds_by_month, in_force_by_month
-from minzheng.reports.indicators import PAID_STATES, in_force
+from minzheng.reports.indicators import PAID_STATES, in_force, in_force_from_history
 
 pytestmark = pytest.mark.django_db
 MONTHS = months_between(date(2025, 1, 1), date(2025, 12, 1))
@@ -40,7 +40,7 @@ def _persons_month_by_month(program: str, code: str, months: list[date]) -> list
     low, high = code_range(code)
     return [
         int(
-            in_force(program, month)
+            in_force_from_history(program, month)
             .filter(region_id__gte=low, region_id__lt=high)
             .aggregate(n=Sum("members_covered"))["n"]
             or 0
@@ -52,7 +52,7 @@ def _persons_month_by_month(program: str, code: str, months: list[date]) -> list
 def _by_region(program: str, code: str, month: date) -> dict[str, int]:
     low, high = code_range(code)
     rows = (
-        in_force(program, month)
+        in_force_from_history(program, month)
         .filter(region_id__gte=low, region_id__lt=high)
         .values("region_id")
         .annotate(n=Count("pk"))
@@ -99,6 +99,9 @@ def test_persons_by_month_in_one_statement_equal_in_force_month_by_month(persona
         )
         == kept
     )
+    # in_force (from the spans) is the definition (from the history), month by month
+    for month in months_between(date(2025, 1, 1), date(2026, 1, 1)):
+        assert set(in_force("dibao", month)) == set(in_force_from_history("dibao", month)), month
     # the resumed benefit: paid April–June and again from October; the one stopped and changed in one month: none
     assert list(
         BenefitSpan.objects.filter(benefit=resumed).order_by("start").values_list("start", "until")
