@@ -38,7 +38,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from random import Random
@@ -52,14 +52,14 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max, Min  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from minzheng.accounts.models import User  # noqa: E402
 from minzheng.benefits.models import BenefitChange, ChangeKind  # noqa: E402
 from minzheng.cases.models import Application, Benefit, Status  # noqa: E402
-from minzheng.core.bulk import insert_rows  # noqa: E402
+from minzheng.core.bulk import Rows  # noqa: E402
 from minzheng.demo.services import DEMO_COUNTY, demo_load  # noqa: E402
 from minzheng.payments import bankfiles, checks, generation, services  # noqa: E402
 from minzheng.payments.models import CycleState, FileFormat, PayCycle, RosterLine  # noqa: E402
@@ -109,33 +109,6 @@ def add_months(month: date, n: int) -> date:
 
 
 # —— synthetic caseload ————————————————————————————————————————————————————————————————————————————
-
-
-class Rows:
-    """Full rows of a model for `insert_rows`: every concrete column but the id, defaults filled in once."""
-
-    def __init__(self, model: type[models.Model], now: datetime) -> None:
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.model = model
-        self.names = [f.name for f in fields]
-        self.position = {name: i for i, name in enumerate(self.names)}
-        self.defaults: list[Any] = []
-        for f in fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.defaults.append(now)
-            elif f.has_default():
-                self.defaults.append(f.get_default())
-            else:
-                self.defaults.append(None if f.null or f.is_relation else "")
-
-    def row(self, **values: Any) -> list[Any]:
-        out = list(self.defaults)
-        for name, value in values.items():
-            out[self.position[name]] = value
-        return out
-
-    def insert(self, rows: list[list[Any]], *, returning: bool = False) -> list[int]:
-        return insert_rows(self.model, self.names, rows, returning=returning)
 
 
 def _id_number(n: int) -> str:

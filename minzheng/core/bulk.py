@@ -15,6 +15,7 @@ import queue
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -268,3 +269,31 @@ class BackgroundWriter:
                 self.error = exc
             finally:
                 self.jobs.task_done()
+
+
+class Rows:
+    """Full rows of a model for `insert_rows` (bulk loads, the benchmarks' synthetic data): every concrete column but
+    the id, defaults filled in once; ``row(**values)`` sets the named ones."""
+
+    def __init__(self, model: type[models.Model], now: datetime) -> None:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.model = model
+        self.names = [f.name for f in fields]
+        self.position = {name: i for i, name in enumerate(self.names)}
+        self.defaults: list[Any] = []
+        for f in fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.defaults.append(now)
+            elif f.has_default():
+                self.defaults.append(f.get_default())
+            else:
+                self.defaults.append(None if f.null or f.is_relation else "")
+
+    def row(self, **values: Any) -> list[Any]:
+        out = list(self.defaults)
+        for name, value in values.items():
+            out[self.position[name]] = value
+        return out
+
+    def insert(self, rows: list[list[Any]], *, returning: bool = False) -> list[int]:
+        return insert_rows(self.model, self.names, rows, returning=returning)
