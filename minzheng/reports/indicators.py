@@ -322,33 +322,29 @@ def _tekun_indicators() -> list[Indicator]:
     def in_force_tekun(period: Period) -> QuerySet[Any]:
         return in_force("tekun", period.last)
 
-    def where(**facts: Any) -> Callable[[Period], Q]:
-        return lambda period: Q(**facts)
+    def by_fact(prefix: str, fact: str, choices: Mapping[str, Any], definition: Any) -> list[Indicator]:
+        """One column per value of a decision fact (``definition`` has a ``{f}`` for the value's label)."""
 
-    forms = [
-        Indicator(
-            f"tekun.{form}",
-            format_lazy(_("特困人员({f})"), f=label),
-            format_lazy(_("期末在保特困人员中供养形式为{f}的人数"), f=label),
-            _("人"),
-            in_force_tekun,
-            where=where(decision__facts__support_form=form),
-            batch="tekun.in_force",
-        )
-        for form, label in SUPPORT_FORMS.items()
-    ]
-    levels = [
-        Indicator(
-            f"tekun.care_{level}",
-            format_lazy(_("特困人员({l})"), l=label),
-            format_lazy(_("期末在保特困人员中生活自理能力评估为{l}的人数"), l=label),
-            _("人"),
-            in_force_tekun,
-            where=where(decision__facts__self_care_level=level),
-            batch="tekun.in_force",
-        )
-        for level, label in CARE_LEVELS.items()
-    ]
+        def where(value: str) -> Callable[[Period], Q]:
+            return lambda period: Q(**{f"decision__facts__{fact}": value})
+
+        return [
+            Indicator(
+                f"tekun.{prefix}{value}",
+                format_lazy(_("特困人员({f})"), f=label),
+                format_lazy(definition, f=label),
+                _("人"),
+                in_force_tekun,
+                where=where(value),
+                batch="tekun.in_force",
+            )
+            for value, label in choices.items()
+        ]
+
+    forms = by_fact("", "support_form", SUPPORT_FORMS, _("期末在保特困人员中供养形式为{f}的人数"))
+    levels = by_fact(
+        "care_", "self_care_level", CARE_LEVELS, _("期末在保特困人员中生活自理能力评估为{f}的人数")
+    )
     unassessed = Indicator(
         "tekun.care_unknown",
         _("特困人员(自理能力未评估)"),
