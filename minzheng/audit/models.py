@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.core.indexes import search_index
 from minzheng.core.scope import RegionScopedModel, RegionScopedQuerySet
 
 
@@ -45,7 +46,7 @@ class AuditEvent(RegionScopedModel):
         blank=True,
         related_name="+",
     )
-    event_code = models.CharField(_("事件"), max_length=64, db_index=True)
+    event_code = models.CharField(_("事件"), max_length=64)
     target_type = models.CharField(_("对象类型"), max_length=64, blank=True)
     target_id = models.CharField(_("对象标识"), max_length=64, blank=True)
     target_repr = models.CharField(_("对象"), max_length=200, blank=True)
@@ -53,7 +54,7 @@ class AuditEvent(RegionScopedModel):
     new_values = models.JSONField(_("新值"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -61,7 +62,13 @@ class AuditEvent(RegionScopedModel):
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # filtered by equality and by prefix ("registry." for every registry event)
+            search_index("event_code", name="audit_event_code"),
+        ]
+        # A constraint, not unique=True: that would add a pattern-matching twin index no query reads.
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_hash_unique")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event_code}"

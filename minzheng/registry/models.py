@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from minzheng.core.indexes import search_index
 from minzheng.core.scope import RegionScopedModel, RegionScopedQuerySet
 
 
@@ -154,7 +155,7 @@ class Household(RegionScopedModel):
         "regions.Region", verbose_name=_("所属村(社区)"), on_delete=models.PROTECT, related_name="households"
     )
     address = models.CharField(_("住址"), max_length=200)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     hukou_type = models.CharField(_("户籍类型"), max_length=10, choices=HukouType.choices)
     head = models.OneToOneField(
         "Member", verbose_name=_("户主"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -176,6 +177,7 @@ class Household(RegionScopedModel):
             # reports cut every count by 户籍 through a join on the household: the pair is read from this index
             # alone (330,000 households: about a tenth of the table's pages)
             models.Index(fields=["id", "hukou_type"], name="household_hukou"),
+            search_index("phone", name="household_phone"),
         ]
 
     def __str__(self) -> str:
@@ -196,17 +198,18 @@ class Member(RegionScopedModel):
         db_index=False,  # member_household below, which carries what the reports read
     )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    name_initials = models.CharField(_("姓名拼音首字母"), max_length=20, db_index=True)
-    name_pinyin = models.CharField(_("姓名拼音"), max_length=120, db_index=True)
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True)
+    # The searched columns' indexes are in Meta.indexes, one each (core.indexes.search_index).
+    name = models.CharField(_("姓名"), max_length=50)
+    name_initials = models.CharField(_("姓名拼音首字母"), max_length=20)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=120)
+    id_number = models.CharField(_("公民身份号码"), max_length=18)
     id_number_original = models.CharField(_("原身份证号(15位)"), max_length=15, blank=True)
-    id_last4 = models.CharField(max_length=4, db_index=True)
-    id_last6 = models.CharField(max_length=6, db_index=True)
+    id_last4 = models.CharField(max_length=4)
+    id_last6 = models.CharField(max_length=6)
     birth_date = models.DateField(_("出生日期"))
     sex = models.CharField(_("性别"), max_length=6, choices=[("male", _("男")), ("female", _("女"))])
     relation = models.CharField(_("与户主关系"), max_length=20, choices=Relation.choices)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     hukou_status = models.CharField(
         _("户籍状况"), max_length=20, choices=HukouStatus.choices, default=HukouStatus.LOCAL
     )
@@ -274,8 +277,18 @@ class Member(RegionScopedModel):
             models.Index(
                 fields=["region"], condition=models.Q(date_of_death__isnull=True), name="member_living"
             ),
+            search_index("name", name="member_name"),
+            search_index("name_initials", name="member_name_initials"),
+            search_index("name_pinyin", name="member_name_pinyin"),
+            search_index("phone", name="member_phone"),
+            # the last 4 and 6 characters of the ID are only ever compared whole
+            models.Index(fields=["id_last4"], name="member_id_last4"),
+            models.Index(fields=["id_last6"], name="member_id_last6"),
         ]
         constraints = [
+            # One person, one record (issue 3). A constraint rather than unique=True, which on PostgreSQL would add
+            # a second, pattern-matching index nothing reads (IDs are compared whole).
+            models.UniqueConstraint(fields=["id_number"], name="member_id_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(disability_grade__isnull=True)
                 | models.Q(disability_grade__gte=1, disability_grade__lte=4),
