@@ -5,30 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_audit_chain'),
-        ('regions', '0001_region_tree'),
+        ("audit", "0001_audit_chain"),
+        ("regions", "0001_region_tree"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='event_code',
-            field=models.CharField(max_length=64, verbose_name='事件'),
+            model_name="auditevent",
+            name="event_code",
+            field=models.CharField(max_length=64, verbose_name="事件"),
         ),
         migrations.AlterField(
-            model_name='auditevent',
-            name='hash',
+            model_name="auditevent",
+            name="hash",
             field=models.CharField(max_length=64),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['event_code'], name='audit_event_code', opclasses=['varchar_pattern_ops']),
+            model_name="auditevent",
+            index=models.Index(
+                fields=["event_code"], name="audit_event_code", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditevent',
-            constraint=models.UniqueConstraint(fields=('hash',), name='audit_hash_unique'),
+            model_name="auditevent",
+            constraint=models.UniqueConstraint(fields=("hash",), name="audit_hash_unique"),
         ),
     ]

@@ -6,19 +6,25 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import EventSpec, audit_append, audit_record
 from minzheng.core.batch import many_texts, without_cyclic_gc
-from minzheng.core.bulk import BackgroundWriter, reserve_ids, sqlite_cache
+from minzheng.core.bulk import (
+    BackgroundWriter,
+    IdSupply,
+    adapt_rows,
+    checked_at_once,
+    insert_rows,
+    sqlite_cache,
+)
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
@@ -65,10 +71,25 @@ from minzheng.registry.validation import (
 MAX_ISSUES = 20_000
 #: IDs looked up in the database per query (they travel as one parameter)
 DB_CHECK_CHUNK = 20_000
-#: households written per round of inserts (bounds the rows held at once)
-WRITE_CHUNK = 5_000
+#: rows read between two hand-overs of people to the writer during a real import
+STREAM_ROWS = 5_000
 #: SQLite page cache while writing (enough for the index pages 100,000 households touch)
 WRITE_CACHE_MIB = 256
+#: where a member's name is in its model values
+_NAME_AT = MODEL_FIELD_NAMES.index("name")
+#: the member columns an import fills, in the order of the rows handed to insert_rows
+MEMBER_COLUMNS = [
+    "id",
+    *MODEL_FIELD_NAMES,
+    "household",
+    "region",
+    "name_pinyin",
+    "name_initials",
+    "created_at",
+    "updated_at",
+]
+#: where the household is in a row of MEMBER_COLUMNS
+_HOUSEHOLD_AT = MEMBER_COLUMNS.index("household")
 #: the types of a row that is text throughout
 _ONLY_TEXT = {str}
 
@@ -126,7 +147,18 @@ HOUSEHOLD_COLUMNS = [
 
 
 class _Household:
-    __slots__ = ("clean", "first_row", "head_index", "head_row", "key", "members", "value_rows", "values")
+    __slots__ = (
+        "clean",
+        "first_row",
+        "head_index",
+        "head_row",
+        "key",
+        "names",
+        "local",
+        "pending",
+        "value_rows",
+        "values",
+    )
 
     def __init__(self, key: str, row: int) -> None:
         self.key = key
@@ -136,9 +168,15 @@ class _Household:
         self.clean: dict[str, str] = {}
         self.value_rows: dict[str, int] = {}
         self.head_row: int | None = None
+        #: the head's place in `names`
         self.head_index: int | None = None
-        #: model field values of each valid member, in MODEL_FIELD_NAMES order (tuples keep 300,000 people small)
-        self.members: list[tuple[Any, ...]] = []
+        #: every valid member's name, in the file's order (the household's audit event lists them)
+        self.names: list[str] = []
+        #: model field values of valid members not yet handed to the writer, in MODEL_FIELD_NAMES order (tuples
+        #: keep 300,000 people small)
+        self.pending: list[tuple[Any, ...]] = []
+        #: its place among the households handed to the writer, from its first member handed over
+        self.local: int | None = None
 
 
 def _raw_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
@@ -165,7 +203,12 @@ class _Importer:
         self.columns: list[tuple[Column, int]] = []
         self.households: dict[str, _Household] = {}
         self.id_rows: dict[str, int] = {}
+        #: IDs not yet looked up in the database
         self.pending_ids: list[str] = []
+        #: households with valid members not yet handed to the writer
+        self.unsent: dict[str, _Household] = {}
+        #: set for the real import: writes while the rest of the file is read
+        self.writing: _Writing | None = None
         # Filled by read_header: the plan for reading a row of text cells in one pass of C-level calls.
         self.keys: tuple[str, ...] = ()
         self.take: Callable[[list[Any]], Any] = tuple
@@ -431,7 +474,7 @@ class _Importer:
         if household is not None and relation == Relation.HEAD and "relation" not in bad:
             if household.head_row is None:
                 household.head_row = row
-                household.head_index = len(household.members)
+                household.head_index = len(household.names)
             else:
                 self.error(
                     row,
@@ -525,10 +568,13 @@ class _Importer:
             return
         self.id_rows[number] = row
         self.pending_ids.append(number)
-        if len(self.pending_ids) >= DB_CHECK_CHUNK:
-            self.check_database()
+        if self.writing is None and len(self.pending_ids) >= DB_CHECK_CHUNK:
+            self.check_database(self.take_pending_ids())
         if household is not None and ok and "id_number" not in bad:
-            household.members.append(clean.model_values())
+            member = clean.model_values()
+            household.pending.append(member)
+            household.names.append(member[_NAME_AT])
+            self.unsent[household.key] = household
 
     def yes_no(
         self, row: int, values: dict[str, str], bad: set[str], key: str, default: bool
@@ -540,9 +586,12 @@ class _Importer:
 
     # checks across rows
 
-    def check_database(self) -> None:
-        """One query per chunk of IDs; where someone is already registered is said only within the actor's scope."""
+    def take_pending_ids(self) -> list[str]:
         numbers, self.pending_ids = self.pending_ids, []
+        return numbers
+
+    def check_database(self, numbers: list[str]) -> None:
+        """One query per chunk of IDs; where someone is already registered is said only within the actor's scope."""
         if not numbers:
             return
         found = Member.objects.filter(id_number__in=many_texts(numbers)).values_list(
@@ -566,8 +615,18 @@ class _Importer:
                 ) % {"id": masked}
             self.error(self.id_rows[number], column, number, message)
 
+    def read(self, rows: Iterator[tuple[int, list[Any]]]) -> None:
+        """Every row after the header; while importing, what is valid so far goes to the writer every STREAM_ROWS."""
+        writing = self.writing
+        for row, cells in rows:
+            self.read_row(row, cells)
+            if writing is not None and row % STREAM_ROWS == 0:
+                writing.send()
+        if not self.report.members:
+            raise ValidationFailed(_("文件中没有成员数据：请从第 2 行起每行填写一位家庭成员。"))
+
     def finish(self) -> None:
-        self.check_database()
+        self.check_database(self.take_pending_ids())
         codes = {h.clean["region_code"] for h in self.households.values() if "region_code" in h.values}
         levels = dict(Region.objects.filter(code__in=codes).values_list("code", "level"))
         col = COLUMN_BY_KEY
@@ -619,98 +678,248 @@ class _Importer:
         self.report.errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
         self.report.warnings.sort(key=lambda e: (e.row, order.get(e.column, -1)))
 
-    # writing
 
-    def write(self, filename: str) -> list[int]:
-        """Everything in the caller's transaction, set-based, WRITE_CHUNK households at a time."""
-        pinyin: dict[str, tuple[str, str]] = {}  # names repeat; pypinyin is the slowest step per person
-        member_columns = ["id", *MODEL_FIELD_NAMES, "household", "region", "name_pinyin", "name_initials"]
-        member_columns += ["created_at", "updated_at"]
-        name_at = MODEL_FIELD_NAMES.index("name")
-        label = _("%(head)s 户")
-        now = timezone.now()
+class _Refused(Exception):
+    """Leaves the import's transaction, rolling back what was written, when the report found anything wrong."""
+
+
+class _Writing:
+    """The real import: people are written while the file is still being read, all in the caller's transaction.
+
+    Every STREAM_ROWS rows the writer thread gets the IDs read since the last time, to look up in the database, and
+    the valid people read since then whose household's village is known to be one the actor may import into, with
+    their households when new (as their values stand then; values or a head that a later row gives are updated at
+    the end). Whatever is wrong (a row, a household, someone already registered) stops the writing; reading goes
+    on, so that the report explains every bad row, and the caller rolls the transaction back. The audit events,
+    which list every member and are chained, are written last.
+
+    So the database's work overlaps the reading and checking of the rows (on two cores, an import takes about as
+    long as the slower of the two instead of their sum). SQLite's write lock is held from the first row read."""
+
+    def __init__(self, importer: _Importer, filename: str) -> None:
+        self.importer = importer
+        self.filename = filename
+        self.now = timezone.now()
         # Adapted once here rather than once per row by insert_rows.
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        created: list[int] = []
-        events_: list[EventSpec] = []
-        # Ids drawn first, as the inserts would draw them, so that each household is written with its head (the
-        # foreign keys are checked at commit) instead of being updated afterwards, and so that nothing but the
-        # writer's inserts touches the connection while it runs.
-        household_ids = iter(reserve_ids(Household, len(self.households)))
-        member_ids = iter(reserve_ids(Member, sum(len(h.members) for h in self.households.values())))
-        households = iter(self.households.values())
-        writer = BackgroundWriter()
-        with writer:
-            while chunk := list(islice(households, WRITE_CHUNK)):
-                homes: list[tuple[Any, ...]] = []
-                people: list[tuple[Any, ...]] = []
-                for source in chunk:
-                    pk = next(household_ids)
-                    clean = source.clean
-                    region = clean["region_code"]
-                    names = []
-                    head_id = None
-                    for index, values in enumerate(source.members):
-                        member_id = next(member_ids)
-                        if index == source.head_index:
-                            head_id = member_id
-                        name = values[name_at]
-                        keys = pinyin.get(name)
-                        if keys is None:
-                            keys = pinyin[name] = name_keys(name)
-                        people.append((member_id, *values, pk, region, keys[0], keys[1], stamp, stamp))
-                        names.append(name)
-                    homes.append(
-                        (
-                            pk,
-                            region,
-                            clean["address"],
-                            clean["hukou_type"],
-                            clean.get("phone", ""),
-                            clean.get("bank_name", ""),
-                            clean.get("account_holder", ""),
-                            clean.get("account_number", ""),
-                            "",
-                            stamp,
-                            stamp,
-                            head_id,
-                        )
-                    )
-                    head = source.members[source.head_index or 0][name_at]
-                    created.append(pk)
-                    events_.append(
-                        EventSpec(
-                            event_code=events.HOUSEHOLD_CREATED,
-                            actor=self.actor,
-                            region_code=region,
-                            target_type="registry.household",
-                            target_id=str(pk),
-                            target_repr=label % {"head": head},
-                            new={"imported_from": filename, "row": source.first_row, "members": names},
-                        )
-                    )
-                    source.members = []  # handed over: let the memory go
-                # The writer's thread inserts these while this one prepares the next chunk.
-                writer.put(Household, HOUSEHOLD_COLUMNS, homes, prepared=("created_at", "updated_at"))
-                writer.put(Member, member_columns, people, prepared=("created_at", "updated_at"))
-            # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
-            audit_append(specs=events_, now=now, writer=writer)
+        self.stamp = connection.ops.adapt_datetimefield_value(self.now)
+        self.pinyin: dict[str, tuple[str, str]] = {}  # names repeat; pypinyin is the slowest step per person
+        self.writer = BackgroundWriter()
+        # Filled on the writer's thread and read by this one after a flush:
+        #: IDs the writer's checks found already registered
+        self.registered: list[str] = []
+        #: each household's id, by its local number
+        self.household_pks: list[int] = []
+        #: each household's head's id, by its local number (once its row is handed over)
+        self.head_ids: dict[int, int] = {}
+        #: the values each household was inserted with (HOUSEHOLD_COLUMNS but id and timestamps), by local number
+        self.inserted: list[tuple[Any, ...]] = []
+        #: households inserted before their head's row was read, by local number
+        self.headless: set[int] = set()
+        self.households_sent = 0
+        # Before the writer owns the connection (on SQLite they look up the highest ids used).
+        self.household_ids = IdSupply(Household)
+        self.member_ids = IdSupply(Member)
+        scope = importer.scope
+        #: villages this actor may import into; households naming others are explained by finish()
+        self.villages: set[str] = (
+            set(
+                Region.objects.filter(level=Level.VILLAGE, code__startswith=scope).values_list(
+                    "code", flat=True
+                )
+            )
+            if scope is not None
+            else set()
+        )
+
+    def run(self, rows: Iterator[tuple[int, list[Any]]]) -> list[int] | None:
+        """Read, check and write; the new households' ids, or None when anything was wrong (roll back)."""
+        importer = self.importer
+        importer.writing = self
+        # Members are written after their household in every round: their foreign keys (and the households'
+        # village) are checked as rows go in, by the database's work that overlaps the reading, not all at commit.
+        with checked_at_once(_CHECKED_AT_ONCE), self.writer:
+            importer.read(rows)
+            self.send()
+            self.writer.flush()
+            importer.check_database(self.registered)  # their messages say where; the connection is free again
+            importer.finish()
+            if not importer.report.ok:
+                return None
+            created = self.complete_households()
         audit_record(
             event_code=events.IMPORTED,
-            actor=self.actor,
-            region_code=self.scope,
+            actor=importer.actor,
+            region_code=importer.scope,
             target_type="registry.import",
-            target_repr=filename[:200],
+            target_repr=self.filename[:200],
             new={
-                "filename": filename,
-                "households": self.report.households,
-                "members": self.report.members,
-                "warnings": self.report.warning_count,
-                "villages": self.report.villages,
+                "filename": self.filename,
+                "households": importer.report.households,
+                "members": importer.report.members,
+                "warnings": importer.report.warning_count,
+                "villages": importer.report.villages,
             },
-            now=now,
+            now=self.now,
         )
         return created
+
+    def household_values(self, household: _Household) -> tuple[Any, ...]:
+        """A household's columns as of now: HOUSEHOLD_COLUMNS without id, timestamps and head."""
+        clean = household.clean
+        return (
+            clean["region_code"],
+            clean.get("address", ""),
+            clean.get("hukou_type", ""),
+            clean.get("phone", ""),
+            clean.get("bank_name", ""),
+            clean.get("account_holder", ""),
+            clean.get("account_number", ""),
+            "",
+        )
+
+    def send(self) -> None:
+        """Hand the writer the IDs to look up and, while nothing is wrong, the people ready to be written."""
+        importer = self.importer
+        numbers = importer.take_pending_ids()
+        homes: list[list[Any]] = []
+        people: list[list[Any]] = []
+        heads: list[tuple[int, int]] = []  # (place in people, household's local number)
+        if importer.report.ok:
+            villages = self.villages
+            for key, household in list(importer.unsent.items()):
+                region = household.clean.get("region_code")
+                if region not in villages:
+                    continue  # the village is named in a later row, or wrong
+                if household.local is None:
+                    household.local = self.households_sent
+                    self.households_sent += 1
+                    values = self.household_values(household)
+                    self.inserted.append(values)
+                    homes.append([household.local, *values, self.stamp, self.stamp, None])
+                self.add_members(household, region, people, heads)
+                del importer.unsent[key]
+        query, params = (
+            Member.objects.filter(id_number__in=many_texts(numbers))
+            .values_list("id_number")
+            .query.sql_with_params()
+        )
+        # Rows with dates to adapt come back as new lists (the writer fills in their ids); without any, as they are.
+        members = cast(
+            "list[list[Any]]",
+            adapt_rows(Member, MEMBER_COLUMNS, people, prepared=("created_at", "updated_at")),
+        )
+        registered, household_pks, head_ids, headless = (
+            self.registered,
+            self.household_pks,
+            self.head_ids,
+            self.headless,
+        )
+
+        def check_then_insert(using: Any) -> None:
+            # On the writer's thread, in the transaction: nobody in this file has been handed over twice (duplicates
+            # in the file never are), so whoever the lookup finds was registered before.
+            if numbers:
+                with using.cursor() as cursor:
+                    cursor.execute(query, params)
+                    registered.extend(found for (found,) in cursor.fetchall())
+            if not members or registered:
+                return
+            # Ids drawn here, as the inserts would draw them and exactly as many, so that members point at their
+            # household and households at their head in one pass.
+            household_pks.extend(self.household_ids.take(len(homes), using=using))
+            member_ids = self.member_ids.take(len(members), using=using)
+            for row, member_id in zip(members, member_ids, strict=True):
+                row[0] = member_id
+                row[_HOUSEHOLD_AT] = household_pks[row[_HOUSEHOLD_AT]]
+            for place, local in heads:
+                head_ids[local] = member_ids[place]
+            for row in homes:
+                local = row[0]
+                row[0] = household_pks[local]
+                row[-1] = head_ids.get(local)
+                if row[-1] is None:
+                    headless.add(local)  # the head's own row comes later: set at the end
+            insert_rows(Household, HOUSEHOLD_COLUMNS, homes, prepared=HOUSEHOLD_COLUMNS, using=using)
+            insert_rows(Member, MEMBER_COLUMNS, members, prepared=MEMBER_COLUMNS, using=using)
+
+        self.writer.run(check_then_insert)
+
+    def add_members(
+        self, household: _Household, region: str, people: list[list[Any]], heads: list[tuple[int, int]]
+    ) -> None:
+        """The household's members not yet handed over, as rows whose id the writer fills in and whose household
+        is its local number until then."""
+        assert household.local is not None  # noqa: S101 - given by send() first
+        local, stamp, pinyin = household.local, self.stamp, self.pinyin
+        index = len(household.names) - len(household.pending)
+        for values in household.pending:
+            if index == household.head_index:
+                heads.append((len(people), local))
+            index += 1
+            name = values[_NAME_AT]
+            keys = pinyin.get(name)
+            if keys is None:
+                keys = pinyin[name] = name_keys(name)
+            people.append([None, *values, local, region, keys[0], keys[1], stamp, stamp])
+        household.pending = []
+
+    def complete_households(self) -> list[int]:
+        """Households as the whole file has them (values given after their first member was written, the head when
+        it came later), then their audit events. Most files give a household's values and head on its first row,
+        so there is usually nothing to update."""
+        importer, writer = self.importer, self.writer
+        label = _("%(head)s 户")
+        created: list[int] = []
+        events_: list[EventSpec] = []
+        changed: list[tuple[Any, ...]] = []
+        for household in importer.households.values():
+            local = household.local
+            assert local is not None  # noqa: S101 - every member of a valid household was handed over
+            pk, head_id = self.household_pks[local], self.head_ids[local]
+            values = self.household_values(household)
+            if values != self.inserted[local] or local in self.headless:
+                changed.append((*values[1:], head_id, pk))
+            created.append(pk)
+            events_.append(
+                EventSpec(
+                    event_code=events.HOUSEHOLD_CREATED,
+                    actor=importer.actor,
+                    region_code=values[0],
+                    target_type="registry.household",
+                    target_id=str(pk),
+                    target_repr=label % {"head": household.names[household.head_index or 0]},
+                    new={
+                        "imported_from": self.filename,
+                        "row": household.first_row,
+                        "members": household.names,
+                    },
+                )
+            )
+        if changed:
+            writer.run(lambda using: _update_households(changed, using))
+        # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
+        audit_append(specs=events_, now=self.now, writer=writer)
+        return created
+
+
+#: the foreign keys an import has checked as its rows go in (the rest at commit)
+_CHECKED_AT_ONCE = [(Member, "household"), (Member, "region"), (Household, "region")]
+#: the household columns complete_households may change
+_LATE_COLUMNS = [*HOUSEHOLD_COLUMNS[2:9], "head"]
+
+
+def _update_households(rows: list[tuple[Any, ...]], using: Any) -> None:
+    """UPDATE households (values in _LATE_COLUMNS order, then the id), on the writer's thread."""
+    quote = using.ops.quote_name
+    columns = [
+        cast("models.Field[Any, Any]", Household._meta.get_field(name)).column for name in _LATE_COLUMNS
+    ]
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    with using.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(Household._meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608 - model names
+            rows,
+        )
 
 
 def registry_import(
@@ -739,27 +948,31 @@ def registry_import(
 
 def _import(data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport) -> ImportReport:
     importer = _Importer(actor=actor, today=today, report=report)
-    for row, cells in _raw_rows(data, filename):
-        if not importer.columns:
-            if any(cell_text(c) for c in cells):
-                importer.read_header(row, cells)
-            continue
-        importer.read_row(row, cells)
+    rows = _raw_rows(data, filename)
+    for row, cells in rows:
+        if any(cell_text(c) for c in cells):
+            importer.read_header(row, cells)
+            break
     if not importer.columns:
         raise ValidationFailed(_("文件是空的：请使用导入模板填写后再上传。"))
-    if not report.members:
-        raise ValidationFailed(_("文件中没有成员数据：请从第 2 行起每行填写一位家庭成员。"))
-    importer.finish()
-    if not report.ok or report.dry_run:
+    if report.dry_run:
+        importer.read(rows)
+        importer.finish()
         return report
     try:
+        # Reading, checking and writing in one transaction: the people of the rows read so far go in while the
+        # next rows are read, and anything wrong anywhere rolls all of it back.
         with transaction.atomic(), sqlite_cache(mib=WRITE_CACHE_MIB):
-            household_ids = importer.write(filename)
+            household_ids = _Writing(importer, filename).run(rows)
+            if household_ids is None:
+                raise _Refused
             transaction.on_commit(
                 lambda: household_changed.send(
                     sender=Household, household_ids=household_ids, reason=events.IMPORTED, actor=actor
                 )
             )
+    except _Refused:
+        return report  # the report says why; the transaction rolled back
     except IntegrityError as exc:
         # Someone changed the registry between our checks and the insert (most likely: registered one of these
         # people); the transaction rolled back, so nothing was written.

@@ -4,83 +4,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('regions', '0001_region_tree'),
-        ('registry', '0002_report_indexes'),
+        ("regions", "0001_region_tree"),
+        ("registry", "0002_report_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='household',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='联系电话'),
+            model_name="household",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='id_last4',
+            model_name="member",
+            name="id_last4",
             field=models.CharField(max_length=4),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='id_last6',
+            model_name="member",
+            name="id_last6",
             field=models.CharField(max_length=6),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='id_number',
-            field=models.CharField(max_length=18, verbose_name='公民身份号码'),
+            model_name="member",
+            name="id_number",
+            field=models.CharField(max_length=18, verbose_name="公民身份号码"),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='姓名'),
+            model_name="member",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="姓名"),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='name_initials',
-            field=models.CharField(max_length=20, verbose_name='姓名拼音首字母'),
+            model_name="member",
+            name="name_initials",
+            field=models.CharField(max_length=20, verbose_name="姓名拼音首字母"),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='name_pinyin',
-            field=models.CharField(max_length=120, verbose_name='姓名拼音'),
+            model_name="member",
+            name="name_pinyin",
+            field=models.CharField(max_length=120, verbose_name="姓名拼音"),
         ),
         migrations.AlterField(
-            model_name='member',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='联系电话'),
+            model_name="member",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
         ),
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(fields=['phone'], name='household_phone', opclasses=['varchar_pattern_ops']),
+            model_name="household",
+            index=models.Index(fields=["phone"], name="household_phone", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name'], name='member_name', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(fields=["name"], name="member_name", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name_initials'], name='member_name_initials', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(
+                fields=["name_initials"], name="member_name_initials", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['name_pinyin'], name='member_name_pinyin', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(
+                fields=["name_pinyin"], name="member_name_pinyin", opclasses=["varchar_pattern_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['phone'], name='member_phone', opclasses=['varchar_pattern_ops']),
+            model_name="member",
+            index=models.Index(fields=["phone"], name="member_phone", opclasses=["varchar_pattern_ops"]),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['id_last4'], name='member_id_last4'),
+            model_name="member",
+            index=models.Index(fields=["id_last4"], name="member_id_last4"),
         ),
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['id_last6'], name='member_id_last6'),
+            model_name="member",
+            index=models.Index(fields=["id_last6"], name="member_id_last6"),
         ),
         migrations.AddConstraint(
-            model_name='member',
-            constraint=models.UniqueConstraint(fields=('id_number',), name='member_id_number_unique'),
+            model_name="member",
+            constraint=models.UniqueConstraint(fields=("id_number",), name="member_id_number_unique"),
         ),
     ]

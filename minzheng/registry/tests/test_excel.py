@@ -336,20 +336,114 @@ def test_bad_file_changes_nothing_and_the_error_workbook_explains_every_bad_row(
 def test_someone_registering_a_person_during_the_import_leaves_nothing_written(
     personas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The writer looks every ID up just before inserting; a person registered in between (by another connection,
+    on PostgreSQL) makes the insert fail on the unique ID, and everything the import wrote goes with it."""
     from minzheng.registry.excel import importing
 
-    checked = importing._Importer.finish
+    insert = importing.insert_rows
 
-    def finish_then_race(self: Any) -> None:
-        checked(self)  # the file is clean here ...
-        _register(personas["village_a1_officer"], VILLAGE_A1, "张三丰", HEAD_ID)  # ... then a clerk adds him
+    def race_then_insert(model: Any, names: Any, rows: Any, **kwargs: Any) -> Any:
+        if model is Member:
+            # ... someone registers the first person of the file, under another record, before our insert:
+            intruder = list(rows[0])
+            intruder[0] += 1_000_000
+            insert(model, names, [intruder], **kwargs)
+        return insert(model, names, rows, **kwargs)
 
-    monkeypatch.setattr(importing._Importer, "finish", finish_then_race)
-    before = (Household.objects.count(), AuditEvent.objects.count())
+    monkeypatch.setattr(importing, "insert_rows", race_then_insert)
+    before = (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count())
     with pytest.raises(ConflictError):
         load(personas["township_a_clerk"], xlsx(good_rows()))
-    assert (Household.objects.count(), AuditEvent.objects.count()) == (before[0] + 1, before[1] + 1)
+    assert (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
     assert Member.objects.filter(id_number=SPOUSE_ID).count() == 0
+
+
+# --- writing while reading ------------------------------------------------------------------------------------
+# The real import hands people to the writer every STREAM_ROWS rows; with 2 rows per hand-over these small files
+# are written in many rounds, households straddle them and their village or head may come rounds later.
+
+
+@pytest.fixture
+def two_row_rounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from minzheng.registry.excel import importing
+
+    monkeypatch.setattr(importing, "STREAM_ROWS", 2)
+
+
+def straddling_rows() -> list[dict[str, Any]]:
+    """Household 1's village is first given on its third row; household 2's head comes after its spouse and after
+    a row of household 1, and brings the household's phone; household 3 is one person."""
+    return [
+        person("1", "", "李秀英", SPOUSE_ID, "配偶", 住址="", 户籍类型=""),
+        person("2", VILLAGE_A2, "曾小红", SECOND_WIFE_ID, "配偶"),
+        person("1", "", "张小明", SON_ID, "子", 住址="", 户籍类型=""),
+        person("1", VILLAGE_A1, "张三丰", HEAD_ID),
+        person("2", VILLAGE_A2, "单雄信", SECOND_HEAD_ID, 家庭电话="0830-7654321"),
+        person("3", VILLAGE_A1, "王老五", make_id("19500505", 53)),
+    ]
+
+
+def test_households_straddling_rounds_get_their_village_head_and_members(
+    personas: dict[str, Any], two_row_rounds: None
+) -> None:
+    report = load(personas["township_a_clerk"], xlsx(straddling_rows()))
+    assert report.imported, report.errors
+    households = {h.head.name: h for h in Household.objects.select_related("head", "region")}
+    assert {name: sorted(m.name for m in h.members.all()) for name, h in households.items()} == {
+        "张三丰": sorted(["张小明", "张三丰", "李秀英"]),
+        "单雄信": sorted(["单雄信", "曾小红"]),
+        "王老五": ["王老五"],
+    }
+    assert {name: h.region_id for name, h in households.items()} == {
+        "张三丰": VILLAGE_A1,
+        "单雄信": VILLAGE_A2,
+        "王老五": VILLAGE_A1,
+    }
+    assert {name: h.phone for name, h in households.items()} == {"张三丰": "", "单雄信": "0830-7654321", "王老五": ""}
+    assert all(m.region_id == m.household.region_id for m in Member.objects.select_related("household"))
+    assert all(h.head.household_id == h.pk for h in households.values())
+    # exactly as many ids as rows, drawn as they were handed over: no gap before the next record
+    pks = sorted(h.pk for h in households.values())
+    assert pks == list(range(pks[0], pks[0] + 3))
+    member_ids = sorted(Member.objects.values_list("id", flat=True))
+    assert member_ids == list(range(member_ids[0], member_ids[0] + 6))
+    assert _register(personas["village_a1_officer"], VILLAGE_A1, "赵六", make_id("19900101", 61)).pk == pks[-1] + 1
+    event = AuditEvent.objects.get(
+        event_code="registry.household_created", target_id=str(households["张三丰"].pk)
+    )
+    assert event.new_values["members"] == ["李秀英", "张小明", "张三丰"]
+    assert event.target_repr == "张三丰 户"
+    audit_verify()
+
+
+def test_an_error_after_people_were_written_rolls_them_back_and_every_row_is_explained(
+    personas: dict[str, Any], two_row_rounds: None
+) -> None:
+    rows = [
+        *straddling_rows(),
+        person("4", VILLAGE_A1, "赵六", "51052119800101001X"),
+    ]  # wrong check character
+    rows += [person("5", VILLAGE_A1, "钱七", SON_ID)]  # the son again
+    before = (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count())
+    report = load(personas["township_a_clerk"], xlsx(rows))
+    assert not report.imported
+    assert sorted(errors_by_row(report)) == [4, 8, 9]
+    assert "校验" in errors_by_row(report)[8][0][1]
+    assert (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_someone_registered_found_in_a_later_round_is_explained_and_nothing_stays(
+    personas: dict[str, Any], two_row_rounds: None
+) -> None:
+    existing_id = make_id("19500505", 53)  # 王老五, on the file's last row, already has a record
+    _register(personas["village_a1_officer"], VILLAGE_A1, "王老五", existing_id)
+    before = (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count())
+    report = load(personas["township_a_clerk"], xlsx(straddling_rows()))
+    assert not report.imported
+    [(row, [(column, message)])] = errors_by_row(report).items()
+    assert (row, column) == (7, "公民身份号码")
+    assert message.startswith(f"身份证号 {mask_id_number(existing_id)} 已登记在 ")
+    assert (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_duplicate_outside_scope_says_registered_elsewhere_without_details(personas: dict[str, Any]) -> None:
