@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Future
@@ -276,6 +277,10 @@ def _foreign_key_name(model: type[models.Model], field_name: str) -> str:
     raise LookupError(f"no foreign key on {model._meta.db_table}.{column}")
 
 
+#: seconds a thread may hold the GIL while another waits for it, while a BackgroundWriter runs (Python's default: 5 ms)
+SWITCH_INTERVAL = 0.001
+
+
 class BackgroundWriter:
     """insert_rows on a second thread, over this thread's connection and so in its transaction, while this thread
     prepares the next rows. The database does its part (SQLite's B-trees, PostgreSQL's COPY) without holding
@@ -296,12 +301,17 @@ class BackgroundWriter:
         if not self.connection.in_atomic_block:
             raise RuntimeError("a BackgroundWriter writes inside the caller's transaction")
         self.connection.inc_thread_sharing()
+        # The writer takes the GIL back after each statement; by default the busy thread keeps it for up to 5 ms
+        # before handing it over, and a writer that waits that long each time leaves the database idle.
+        self.switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self.switch_interval, SWITCH_INTERVAL))
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.jobs.put(None)
         self.thread.join()
+        sys.setswitchinterval(self.switch_interval)
         self.connection.dec_thread_sharing()
         if self.error is not None and exc[0] is None:
             raise self.error

@@ -399,7 +399,11 @@ def test_households_straddling_rounds_get_their_village_head_and_members(
         "单雄信": VILLAGE_A2,
         "王老五": VILLAGE_A1,
     }
-    assert {name: h.phone for name, h in households.items()} == {"张三丰": "", "单雄信": "0830-7654321", "王老五": ""}
+    assert {name: h.phone for name, h in households.items()} == {
+        "张三丰": "",
+        "单雄信": "0830-7654321",
+        "王老五": "",
+    }
     assert all(m.region_id == m.household.region_id for m in Member.objects.select_related("household"))
     assert all(h.head.household_id == h.pk for h in households.values())
     # exactly as many ids as rows, drawn as they were handed over: no gap before the next record
@@ -407,7 +411,10 @@ def test_households_straddling_rounds_get_their_village_head_and_members(
     assert pks == list(range(pks[0], pks[0] + 3))
     member_ids = sorted(Member.objects.values_list("id", flat=True))
     assert member_ids == list(range(member_ids[0], member_ids[0] + 6))
-    assert _register(personas["village_a1_officer"], VILLAGE_A1, "赵六", make_id("19900101", 61)).pk == pks[-1] + 1
+    assert (
+        _register(personas["village_a1_officer"], VILLAGE_A1, "赵六", make_id("19900101", 61)).pk
+        == pks[-1] + 1
+    )
     event = AuditEvent.objects.get(
         event_code="registry.household_created", target_id=str(households["张三丰"].pk)
     )
