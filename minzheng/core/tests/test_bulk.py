@@ -118,3 +118,84 @@ def test_an_error_on_the_writers_thread_is_raised_on_the_callers(personas: dict[
         with BackgroundWriter() as writer:
             writer.put(Household, ["id", *HOUSEHOLD_FIELDS], [(pk, *row)])  # the same id again
             writer.flush()
+
+
+def test_sqlite_statements_of_many_rows_keep_every_row_and_its_order(personas: dict[str, Any]) -> None:
+    """More rows than one statement carries (500, or fewer at SQLite's parameter limit), and a last short one."""
+    now = timezone.now()
+    rows = [(VILLAGE_A1, f"{i} 号", "rural", "", "", "", "", "", now, now) for i in range(1234)]
+    with transaction.atomic():
+        assert insert_rows(Household, HOUSEHOLD_FIELDS, rows) == []
+    assert sorted(Household.objects.values_list("address", flat=True)) == sorted(row[1] for row in rows)
+
+
+def test_the_writer_runs_queries_in_order_and_hands_their_results_back(personas: dict[str, Any]) -> None:
+    now = timezone.now()
+    rows = [(VILLAGE_A1, f"{i} 号", "rural", "", "", "", "", "", now, now) for i in range(10)]
+    table = Household._meta.db_table
+
+    def count(using: Any) -> int:
+        with using.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE address LIKE %s", ["% 号"])  # noqa: S608
+            return int(cursor.fetchone()[0])
+
+    def broken(using: Any) -> None:
+        raise LookupError("not the writer's error")
+
+    seen: list[int] = []
+    with transaction.atomic(), BackgroundWriter() as writer:
+        first = writer.call(count)
+        writer.put(Household, HOUSEHOLD_FIELDS, rows)
+        failed = writer.call(broken)
+        writer.run(lambda using: seen.append(count(using)))  # errors here would be the writer's
+        second = writer.call(count)
+        writer.flush()
+    assert (first.result(), second.result(), seen) == (0, 10, [10])
+    with pytest.raises(LookupError):
+        failed.result()  # the future's, and the rows after it still went in
+
+
+def test_the_gil_switch_interval_is_short_while_writing_and_restored(personas: dict[str, Any]) -> None:
+    import sys
+
+    from minzheng.core.bulk import SWITCH_INTERVAL
+
+    before = sys.getswitchinterval()
+    with transaction.atomic(), BackgroundWriter():
+        assert sys.getswitchinterval() == min(before, SWITCH_INTERVAL)
+    assert sys.getswitchinterval() == before
+
+
+def test_an_id_supply_hands_out_exactly_what_is_taken(personas: dict[str, Any]) -> None:
+    """No block drawn ahead: the next record created elsewhere gets the id right after the last one taken."""
+    from minzheng.core.bulk import IdSupply
+
+    now = timezone.now()
+    row = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now)
+    with transaction.atomic():
+        supply = IdSupply(Household)
+        with BackgroundWriter() as writer:
+            ids = list(supply.take(2, using=writer.connection))
+            ids += writer.call(lambda using: list(supply.take(3, using=using))).result()
+            writer.put(Household, ["id", *HOUSEHOLD_FIELDS], [(pk, *row) for pk in ids])
+        after = Household.objects.create(region_id=VILLAGE_A2, address="二组", hukou_type="rural")
+    assert ids == list(range(ids[0], ids[0] + 5))
+    assert after.pk == ids[-1] + 1
+
+
+def test_foreign_keys_checked_at_once_fail_at_the_insert_and_are_deferred_again(personas: dict[str, Any]) -> None:
+    from minzheng.core.bulk import checked_at_once
+    from minzheng.registry.models import Member
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks foreign keys at commit, and has no SET CONSTRAINTS")
+    now = timezone.now()
+    missing = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now, 999_999_999)  # no such head
+    names = [*HOUSEHOLD_FIELDS, "head"]
+    with transaction.atomic(), checked_at_once([(Household, "head"), (Member, "household")]):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            insert_rows(Household, names, [missing])  # refused by the statement itself
+    with transaction.atomic():
+        insert_rows(Household, names, [missing])  # deferred again: accepted here (it would be refused at commit)
+        assert Household.objects.filter(head_id=999_999_999).count() == 1
+        transaction.set_rollback(True)
