@@ -23,7 +23,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any, TypeVar, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connection, connections, models, transaction
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -275,6 +275,58 @@ def _foreign_key_name(model: type[models.Model], field_name: str) -> str:
         if details["foreign_key"] and details["columns"] == [column]:
             return str(name)
     raise LookupError(f"no foreign key on {model._meta.db_table}.{column}")
+
+
+def drop_indexes(model: type[models.Model], names: Sequence[str], *, wait_s: int = 2) -> list[str]:
+    """Drop these indexes of the model's table in the current transaction, for a load that inserts more rows than the
+    table holds: building an index from a whole table at once costs a fraction of keeping it up row by row. Returns
+    the statements that build them again, for `create_indexes` before the commit; a rollback brings them back too.
+
+    On PostgreSQL the table is then locked against readers until the commit. If that lock is not granted within
+    `wait_s` seconds (someone is using the table), nothing is dropped and the answer is []: the load keeps the
+    indexes up as it goes. SQLite's readers keep reading the last committed state meanwhile."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("drop indexes inside the transaction that builds them again")
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes"
+                " WHERE schemaname = current_schema() AND tablename = %s AND indexname = ANY(%s)",
+                [table, list(names)],
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(names))
+            query = f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND name IN ({placeholders})"  # noqa: S608 - placeholders only
+            cursor.execute(query, [table, *names])
+        found = dict(cursor.fetchall())
+    missing = set(names) - set(found)
+    if missing:
+        raise LookupError(f"no index {', '.join(sorted(missing))} on {table}")
+    dropped = ", ".join(quote(name) for name in names)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for name in names:
+                cursor.execute(f"DROP INDEX {quote(name)}")
+        return [found[name] for name in names]
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('lock_timeout')")
+            previous = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(wait_s)}s"])
+            cursor.execute(f"DROP INDEX {dropped}")
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [previous])
+    except OperationalError:
+        return []  # the lock was not granted in time; the savepoint's rollback restored everything
+    return [found[name] for name in names]
+
+
+def create_indexes(statements: Sequence[str], *, using: BaseDatabaseWrapper | None = None) -> None:
+    """Run the statements `drop_indexes` returned (on a BackgroundWriter's thread, pass its connection)."""
+    with (using or default_connection).cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 #: seconds a thread may hold the GIL while another waits for it, while a BackgroundWriter runs (Python's default: 5 ms)

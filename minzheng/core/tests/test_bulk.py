@@ -183,7 +183,9 @@ def test_an_id_supply_hands_out_exactly_what_is_taken(personas: dict[str, Any]) 
     assert after.pk == ids[-1] + 1
 
 
-def test_foreign_keys_checked_at_once_fail_at_the_insert_and_are_deferred_again(personas: dict[str, Any]) -> None:
+def test_foreign_keys_checked_at_once_fail_at_the_insert_and_are_deferred_again(
+    personas: dict[str, Any],
+) -> None:
     from minzheng.core.bulk import checked_at_once
     from minzheng.registry.models import Member
 
@@ -192,10 +194,64 @@ def test_foreign_keys_checked_at_once_fail_at_the_insert_and_are_deferred_again(
     now = timezone.now()
     missing = (VILLAGE_A1, "一组", "rural", "", "", "", "", "", now, now, 999_999_999)  # no such head
     names = [*HOUSEHOLD_FIELDS, "head"]
-    with transaction.atomic(), checked_at_once([(Household, "head"), (Member, "household")]):
-        with pytest.raises(IntegrityError), transaction.atomic():
-            insert_rows(Household, names, [missing])  # refused by the statement itself
+    with (
+        transaction.atomic(),
+        checked_at_once([(Household, "head"), (Member, "household")]),
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+    ):
+        insert_rows(Household, names, [missing])  # refused by the statement itself
     with transaction.atomic():
-        insert_rows(Household, names, [missing])  # deferred again: accepted here (it would be refused at commit)
+        insert_rows(
+            Household, names, [missing]
+        )  # deferred again: accepted here (it would be refused at commit)
         assert Household.objects.filter(head_id=999_999_999).count() == 1
         transaction.set_rollback(True)
+
+
+def _member_indexes() -> set[str]:
+    from minzheng.registry.models import Member
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, Member._meta.db_table))
+
+
+def test_dropped_indexes_are_built_again_or_come_back_with_a_rollback(personas: dict[str, Any]) -> None:
+    from minzheng.core.bulk import create_indexes, drop_indexes
+    from minzheng.registry.models import Member
+
+    names = ["member_name", "member_id_last4"]
+    before = _member_indexes()
+    assert set(names) <= before
+    with transaction.atomic():
+        statements = drop_indexes(Member, names)
+        assert len(statements) == 2 and not set(names) & _member_indexes()
+        create_indexes(statements)
+    assert _member_indexes() == before
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        drop_indexes(Member, names)
+        _ = 1 / 0
+    assert _member_indexes() == before
+    with pytest.raises(LookupError), transaction.atomic():
+        drop_indexes(Member, ["no_such_index"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_of_a_table_in_use_are_kept(personas: dict[str, Any]) -> None:
+    """Another session reading the table: the drop waits for its lock only briefly, then keeps the indexes."""
+    import psycopg
+
+    from minzheng.core.bulk import drop_indexes
+    from minzheng.registry.models import Member
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's readers never block a writer's DROP INDEX")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as other:
+        other.execute(f"SELECT count(*) FROM {Member._meta.db_table}")  # noqa: S608 - holds its lock until rollback
+        with transaction.atomic():
+            assert drop_indexes(Member, ["member_name"], wait_s=1) == []
+            assert "member_name" in _member_indexes()
+            Member.objects.count()  # the transaction goes on
+        other.rollback()
+    assert "member_name" in _member_indexes()

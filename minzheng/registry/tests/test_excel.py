@@ -418,7 +418,11 @@ def test_households_straddling_rounds_get_their_village_head_and_members(
     event = AuditEvent.objects.get(
         event_code="registry.household_created", target_id=str(households["张三丰"].pk)
     )
-    assert event.new_values == {"imported_from": "户籍.xlsx", "row": 2, "members": ["李秀英", "张小明", "张三丰"]}
+    assert event.new_values == {
+        "imported_from": "户籍.xlsx",
+        "row": 2,
+        "members": ["李秀英", "张小明", "张三丰"],
+    }
     assert event.target_repr == "张三丰 户"
     audit_verify()
 
@@ -451,6 +455,41 @@ def test_someone_registered_found_in_a_later_round_is_explained_and_nothing_stay
     assert (row, column) == (7, "公民身份号码")
     assert message.startswith(f"身份证号 {mask_id_number(existing_id)} 已登记在 ")
     assert (Household.objects.count(), Member.objects.count(), AuditEvent.objects.count()) == before
+
+
+def _indexes_of_members() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return set(connection.introspection.get_constraints(cursor, Member._meta.db_table))
+
+
+def test_a_first_load_rebuilds_the_search_indexes_and_a_failed_one_keeps_them(
+    personas: dict[str, Any], two_row_rounds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with at least as many rows as people on file drops the search indexes while it writes and builds them
+    again before the commit; searching works right after, and a failed import leaves them as they were."""
+    from minzheng.registry.excel import importing
+    from minzheng.registry.selectors import member_search
+
+    monkeypatch.setattr(importing, "REBUILD_MIN_ROWS", 1)
+    drops: list[list[str]] = []
+    drop = importing.drop_indexes
+    monkeypatch.setattr(importing, "drop_indexes", lambda *a, **k: drops.append(a[1]) or drop(*a, **k))
+    before = _indexes_of_members()
+    assert set(importing.REBUILT_INDEXES) <= before
+    bad = [*straddling_rows(), person("4", VILLAGE_A1, "赵六", "51052119800101001X")]
+    assert not load(personas["township_a_clerk"], xlsx(bad)).imported
+    assert _indexes_of_members() == before
+    assert load(personas["township_a_clerk"], xlsx(straddling_rows())).imported
+    assert _indexes_of_members() == before
+    assert drops == [importing.REBUILT_INDEXES] * 2
+    assert [m.name for m in member_search(user=personas["township_a_clerk"], query="zsf")] == ["张三丰"]
+    # now there are people on file: a file with fewer rows than that keeps the indexes up as it goes
+    assert load(
+        personas["township_a_clerk"], xlsx([person("9", VILLAGE_A1, "钱七", make_id("19880808", 71))])
+    ).imported
+    assert len(drops) == 2
 
 
 def test_duplicate_outside_scope_says_registered_elsewhere_without_details(personas: dict[str, Any]) -> None:
