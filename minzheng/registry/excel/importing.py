@@ -77,8 +77,9 @@ DB_CHECK_CHUNK = 20_000
 #: rows read between two hand-overs of people to the writer during a real import (PostgreSQL does a statement's
 #: foreign-key checks and COPY set-up once per hand-over: 20,000 rows took 19 s where 5,000 took 21 s)
 STREAM_ROWS = 20_000
-#: SQLite page cache while writing (enough for the index pages 100,000 households touch)
-WRITE_CACHE_MIB = 256
+#: SQLite page cache while writing. 256 MiB held the index pages 100,000 households touch but took the import past
+#: 1 GiB; 64 MiB costs 4 % of the speed where the search indexes are kept up, nothing where they are rebuilt
+WRITE_CACHE_MIB = 64
 #: an import of at least this many rows, and at least as many as there are people on file (a county's first load),
 #: drops the member indexes that only searching reads, and builds them again from the whole table before commit:
 #: six fewer indexes to keep up per row (3.5 s of 19 for 300,000 people on PostgreSQL, rebuilt in 0.7 s)
@@ -209,7 +210,13 @@ def _raw_rows(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[Any]
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several error types for damaged files
         raise ValidationFailed(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from exc
-    return enumerate(sheet.iter_rows(), start=1), int(sheet.height)
+    return _rows_of(sheet), int(sheet.height)
+
+
+def _rows_of(sheet: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows; the sheet (about 300 MiB for 300,000 rows) is let go once they are read, before the
+    import's last and largest stretch (households, audit events, indexes)."""
+    yield from enumerate(sheet.iter_rows(), start=1)
 
 
 class _Importer:
