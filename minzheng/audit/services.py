@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -157,13 +158,18 @@ _APPEND_COLUMNS = (
 
 
 def audit_append(
-    *, specs: Iterable[EventSpec], now: datetime | None = None, writer: BackgroundWriter | None = None
+    *,
+    specs: Iterable[EventSpec],
+    now: datetime | None = None,
+    writer: BackgroundWriter | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
     """audit_record_many for bulk work that needs nothing back (an import's 100,000 events): the same events,
     hashes and chain, without building a model instance per event or reading the new ids back. Returns the count.
 
     Events must name their target by type and id (no `target` instance). With a `writer`, its thread inserts
-    each batch of events while the next batch is hashed."""
+    each batch of events while the next batch is hashed; `meanwhile` runs once the chain head is locked, before the
+    hashing, so that what it hands the writer (an import's indexes) is done while the events are hashed."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events must be written inside the transaction of the change they record")
     now = now or timezone.now()
@@ -171,10 +177,11 @@ def audit_append(
         writer.flush()  # the chain head is read below, on this thread
     occurred_at = now.astimezone(UTC).isoformat(timespec="microseconds")
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    if meanwhile is not None:
+        meanwhile()
     seq, prev = head.last_seq, head.last_hash
     rows: list[tuple[Any, ...]] = []
     count = 0
-    dumps = json.dumps
     actors: dict[int, tuple[int | None, str]] = {}  # one actor usually does the whole batch
     for spec in specs:
         if spec.event_code not in EVENT_LABELS:
@@ -191,27 +198,53 @@ def audit_append(
                 (getattr(user, "username", "") if user else "")[:150],
             )
         actor_id, actor_name = actor
-        old, new = _normalise(spec.old), _normalise(spec.new)
+        old, old_text = _canonical(spec.old)
+        new, new_text = _canonical(spec.new)
         seq += 1
         region = spec.region_code or None
-        # The same fields, names and order as _hash_fields, so audit_verify recomputes the same hash.
-        digest = compute_hash(
-            prev_hash=prev,
-            seq=seq,
-            fields={
-                "occurred_at": occurred_at,
-                "actor_id": actor_id,
-                "actor_name": actor_name,
-                "region": region,
-                "event_code": spec.event_code,
-                "target_type": spec.target_type,
-                "target_id": spec.target_id,
-                "target_repr": spec.target_repr,
-                "old": old,
-                "new": new,
-                "ip": spec.ip_address,
-            },
-        )
+        if old_text is None or new_text is None:
+            # Values JSON would change (Decimals, dates, tuples, keys that are not text): hashed as audit_verify
+            # recomputes them from what the database gives back.
+            old, new = _normalise(old), _normalise(new)
+            digest = compute_hash(
+                prev_hash=prev,
+                seq=seq,
+                fields={
+                    "occurred_at": occurred_at,
+                    "actor_id": actor_id,
+                    "actor_name": actor_name,
+                    "region": region,
+                    "event_code": spec.event_code,
+                    "target_type": spec.target_type,
+                    "target_id": spec.target_id,
+                    "target_repr": spec.target_repr,
+                    "old": old,
+                    "new": new,
+                    "ip": spec.ip_address,
+                },
+            )
+            old_text = None if old is None else _canonical_text(old)
+            new_text = None if new is None else _canonical_text(new)
+        else:
+            # The same text compute_hash would hash, put together from the values' canonical JSON (tested).
+            payload = _PAYLOAD % (
+                _json_scalar(actor_id),
+                _encode_text(actor_name),
+                _encode_text(spec.event_code),
+                _json_scalar(spec.ip_address),
+                new_text,
+                _encode_text(occurred_at),
+                old_text,
+                _encode_text(prev),
+                _json_scalar(region),
+                seq,
+                _encode_text(spec.target_id),
+                _encode_text(spec.target_repr),
+                _encode_text(spec.target_type),
+            )
+            digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            old_text = None if old is None else old_text
+            new_text = None if new is None else new_text
         rows.append(
             (
                 seq,
@@ -223,8 +256,8 @@ def audit_append(
                 spec.target_type,
                 spec.target_id,
                 spec.target_repr,
-                None if old is None else dumps(old),
-                None if new is None else dumps(new),
+                old_text,
+                new_text,
                 spec.ip_address,
                 prev,
                 digest,
@@ -242,6 +275,50 @@ def audit_append(
     return count
 
 
+#: compute_hash's payload (sorted keys, no spaces) with the values' JSON put in
+_PAYLOAD = (
+    '{"actor_id":%s,"actor_name":%s,"event_code":%s,"ip":%s,"new":%s,"occurred_at":%s,"old":%s,"prev":%s,'
+    '"region":%s,"seq":%d,"target_id":%s,"target_repr":%s,"target_type":%s}'
+)
+_encode_text = json.encoder.encode_basestring  # a str as JSON, as json.dumps(ensure_ascii=False) writes it
+
+
+def _json_scalar(value: str | int | None) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return _encode_text(value)
+    return str(int(value))
+
+
+def _canonical_text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _canonical(value: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str | None]:
+    """(the value, its canonical JSON) when JSON keeps it as it is ("null" for None); (value, None) otherwise."""
+    if value is None:
+        return None, "null"
+    if not _plain(value):
+        return value, None
+    return value, _canonical_text(value)
+
+
+def _plain(value: Any) -> bool:
+    """True when a JSON round trip gives the same value back: text-keyed dicts, lists, text, ints, bools, None and
+    finite floats only."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    if kind is float:
+        return math.isfinite(value)
+    return False
+
+
 #: events held before they are written (bounds memory, not the transaction)
 _APPEND_CHUNK = 10_000
 
@@ -249,7 +326,7 @@ _APPEND_CHUNK = 10_000
 def _append_rows(rows: list[tuple[Any, ...]], writer: BackgroundWriter | None) -> int:
     if not rows:
         return 0
-    # The JSON columns go as the text the ORM would have written (json.dumps of the stored value).
+    # The JSON columns go as JSON text of the stored value (canonical: sorted keys, characters as they are).
     if writer is None:
         insert_rows(AuditEvent, _APPEND_COLUMNS, rows, prepared=("old_values", "new_values"))
     else:

@@ -148,6 +148,57 @@ def test_appended_events_chain_and_read_back_like_recorded_ones(personas: dict[s
     )
 
 
+def test_append_hashes_plain_values_as_audit_verify_recomputes_them(
+    personas: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values a JSON round trip keeps as they are take a quicker path to the same hash: mixed with others in one
+    batch, with text that needs escaping, nested unsorted keys, floats, booleans and empty values."""
+    clerk = personas["township_a_clerk"]
+    odd = 'say "hi"\\ \n\t\u0001 张 \U0001f600 </script>'
+    plain_values: list[dict[str, Any] | None] = [
+        {"z": 1, "a": [odd, {"y": None, "b": 2.5, "a": True}], "名": "李四"},
+        {"members": ["张三", "李秀英"], "row": 7, "imported_from": "户籍.xlsx"},
+        {},
+        None,
+        {"x": -0.0, "big": 10**30, "f": 1e-7, "t": False},
+    ]
+    specs = [
+        EventSpec(
+            event_code=events.CALENDAR_DAY_SET,
+            actor=clerk if i % 2 else None,
+            region_code=VILLAGE_A1 if i % 3 else None,
+            target_type="t" + odd,
+            target_id=str(i),
+            target_repr=odd,
+            old=plain_values[(i + 1) % 5],
+            new=plain_values[i % 5] if i != 6 else {"amount": Decimal("2.50")},
+            ip_address="10.0.0.1" if i == 4 else None,
+        )
+        for i in range(12)
+    ]
+    from minzheng.audit import services
+
+    slow: list[int] = []
+    hashed = services.compute_hash
+
+    def counted(**kwargs: Any) -> str:
+        slow.append(kwargs["seq"])
+        return hashed(**kwargs)
+
+    monkeypatch.setattr(services, "compute_hash", counted)
+    with transaction.atomic():
+        assert audit_append(specs=specs) == 12
+    assert len(slow) == 1  # only the event with a Decimal went the long way
+    monkeypatch.undo()
+    result = audit_verify()
+    assert result.ok, result.reason
+    stored = list(AuditEvent.objects.filter(target_repr=odd).order_by("seq"))
+    assert [e.new_values for e in stored] == [
+        plain_values[i % 5] if i != 6 else {"amount": "2.50"} for i in range(12)
+    ]
+    assert stored[3].target_repr == odd
+
+
 def test_append_refuses_what_record_many_refuses(db: None) -> None:
     with pytest.raises(ValueError, match="unknown audit event code"), transaction.atomic():
         audit_append(specs=[EventSpec(event_code="nobody.defined_this")])

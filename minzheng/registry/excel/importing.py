@@ -768,16 +768,12 @@ class _Writing:
         with checked_at_once(_CHECKED_AT_ONCE), self.writer:
             importer.read(rows)
             self.send()
-            if recreate:
-                # Built from the whole table at once, while this thread checks the households; gone again if the
-                # import rolls back (which also brings back the dropped ones).
-                self.writer.run(lambda using: create_indexes(recreate, using=using))
             self.writer.flush()
             importer.check_database(self.registered)  # their messages say where; the connection is free again
             importer.finish()
             if not importer.report.ok:
                 return None
-            created = self.complete_households()
+            created = self.complete_households(recreate)
         audit_record(
             event_code=events.IMPORTED,
             actor=importer.actor,
@@ -895,7 +891,7 @@ class _Writing:
             people.append([None, *values, local, region, keys[0], keys[1], stamp, stamp])
         household.pending = []
 
-    def complete_households(self) -> list[int]:
+    def complete_households(self, recreate: list[str]) -> list[int]:
         """Households as the whole file has them (values given after their first member was written, the head when
         it came later), then their audit events. Most files give a household's values and head on its first row,
         so there is usually nothing to update."""
@@ -930,7 +926,16 @@ class _Writing:
         if changed:
             writer.run(lambda using: _update_households(changed, using))
         # Audit last: the chain head is locked from the first append to the commit, so keep that stretch short.
-        audit_append(specs=events_, now=self.now, writer=writer)
+        # The dropped indexes are built from the whole table meanwhile, by the writer while the events are hashed;
+        # a rollback takes them away again (and brings back the dropped ones).
+        audit_append(
+            specs=events_,
+            now=self.now,
+            writer=writer,
+            meanwhile=(lambda: writer.run(lambda using: create_indexes(recreate, using=using)))
+            if recreate
+            else None,
+        )
         return created
 
 
