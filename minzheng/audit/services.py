@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -305,8 +304,8 @@ def _canonical(value: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str
 
 
 def _plain(value: Any) -> bool:
-    """True when a JSON round trip gives the same value back: text-keyed dicts, lists, text, ints, bools, None and
-    finite floats only."""
+    """True when a JSON round trip gives the same value back: text-keyed dicts, lists, text, ints, bools and None
+    only. Floats take the long way (PostgreSQL's jsonb rewrites some of them: -0.0, 1e300)."""
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return True
@@ -314,8 +313,6 @@ def _plain(value: Any) -> bool:
         return all(type(key) is str and _plain(item) for key, item in value.items())
     if kind is list:
         return all(_plain(item) for item in value)
-    if kind is float:
-        return math.isfinite(value)
     return False
 
 
