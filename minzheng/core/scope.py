@@ -33,9 +33,17 @@ def scope_code_for(user: User | AnonymousUser | None) -> str | None:
 
 
 def code_range(code: str) -> tuple[str, str]:
-    """[code, code:) — every region code that starts with ``code`` (codes are digits; ':' sorts after '9'), as a
-    range both databases answer from an index (SQLite's LIKE never uses a plain one)."""
-    return code, code + ":"
+    """[code, next) — every region code that starts with ``code``, as a range both databases answer from an index
+    (SQLite's LIKE never uses a plain one).
+
+    Codes are digits, and strings of digits sort digit by digit under every collation, so `next` is the code with
+    its last digit raised, carrying past 9s: 510521 → 510522, 5105219 → 510522. (The bound "510521:" that was used
+    here holds only under the C collation: ICU and glibc's locales sort ':' before the digits, which left every
+    village and township outside their county's range on such a database.)"""
+    stem = code.rstrip("9")
+    if not code.isdigit() or not code.isascii() or not stem:
+        raise ValueError(f"not a region code prefix: {code!r}")
+    return code, stem[:-1] + str(int(stem[-1]) + 1)
 
 
 def covers(scope: str | None, region_code: str) -> bool:
