@@ -58,6 +58,7 @@ from django.utils import timezone  # noqa: E402
 
 from minzheng.accounts.models import User  # noqa: E402
 from minzheng.benefits.models import BenefitChange, ChangeKind  # noqa: E402
+from minzheng.benefits.spans import spans_rebuild  # noqa: E402
 from minzheng.cases.models import Application, Benefit, Status  # noqa: E402
 from minzheng.core.bulk import Rows  # noqa: E402
 from minzheng.demo.services import DEMO_COUNTY, demo_load  # noqa: E402
@@ -266,6 +267,8 @@ def seed(
             ]
             changes.insert(c_rows)
         log(f"  seeded benefits {high:,}/{stop:,}")
+    # The history went in directly: rebuild the spans the app keeps beside it (reports and the dashboard read them).
+    log(f"  benefit spans rebuilt: {spans_rebuild():,}")
 
 
 def _delete_lines(cycle_ids: list[int]) -> None:
