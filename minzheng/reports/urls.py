@@ -8,4 +8,6 @@ urlpatterns = [
     path("forms/<str:code>/", views.report, name="report"),
     path("indicators/<str:code>/", views.drill, name="drill"),
     path("budgets/", views.budgets, name="budgets"),
+    path("budgets/<int:year>.xlsx", views.budgets_xlsx, name="budgets_xlsx"),
+    path("budgets/upload/", views.budgets_upload, name="budgets_upload"),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -224,12 +225,6 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
 @capability_required(Capability.VIEW_REPORTS)
 def budgets(request: HttpRequest) -> HttpResponse:
     """The year's budgets in the user's scope, and the form that sets one (an empty amount removes it)."""
-    from minzheng.reports.dashboard import budget_progress_for
-    from minzheng.reports.indicators import PAID_PROGRAMS
-    from minzheng.reports.models import Budget
-    from minzheng.rules.programs import PROGRAMS
-
-    scope = scope_code_for(request.user) or ""
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or today.year)
@@ -253,6 +248,72 @@ def budgets(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("预算已保存"))
             return redirect(f"{request.path}?year={request.POST.get('year', year)}")
+    return _budgets_page(request, year, errors=errors)
+
+
+#: an uploaded budget grid is a few dozen rows; anything near this is not one
+MAX_BUDGET_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+@require_http_methods(["GET"])
+@capability_required(Capability.VIEW_REPORTS)
+def budgets_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's budgets of the user's scope as a grid to fill in (counties/townships × programs)."""
+    from minzheng.reports.budget_excel import budgets_workbook
+
+    response = HttpResponse(
+        budgets_workbook(user=request.user, year=year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = _("%(year)s年资金预算.xlsx") % {"year": year}
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+@require_http_methods(["POST"])
+@capability_required(Capability.MANAGE_BUDGETS)
+def budgets_upload(request: HttpRequest) -> HttpResponse:
+    """Set the budgets of an uploaded grid: all of them, or none with every refused cell listed."""
+    from minzheng.reports.budget_excel import budgets_import
+
+    today = timezone.localdate()
+    try:
+        year = int(request.POST.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    upload = request.FILES.get("file")
+    if upload is None or (upload.size or 0) > MAX_BUDGET_UPLOAD_BYTES:
+        messages.error(request, _("请选择下载的预算表(.xlsx，不超过 2 MB)后再上传。"))
+        return _budgets_page(request, year, status=400)
+    try:
+        result = budgets_import(actor=request.user, source=upload.read(), filename=upload.name or "")
+    except DomainError as exc:  # an unreadable file
+        if exc.status == 403:
+            raise
+        messages.error(request, str(exc.message))
+        return _budgets_page(request, year, status=400)
+    if not result.ok:
+        messages.error(request, _("预算表有 %(n)s 处问题，没有保存任何预算。") % {"n": len(result.errors)})
+        return _budgets_page(request, year, upload_errors=result.errors, status=400)
+    messages.success(request, _("预算表已保存：%(n)s 项预算有变动。") % {"n": result.changed})
+    return redirect(f"{reverse('reports:budgets')}?year={year}")
+
+
+def _budgets_page(
+    request: HttpRequest,
+    year: int,
+    *,
+    errors: dict[str, Any] | None = None,
+    upload_errors: list[Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    from minzheng.reports.dashboard import budget_progress_for
+    from minzheng.reports.indicators import PAID_PROGRAMS
+    from minzheng.reports.models import Budget
+    from minzheng.rules.programs import PROGRAMS
+
+    scope = scope_code_for(request.user) or ""
+    today = timezone.localdate()
     regions = list(
         Region.objects.filter(code__startswith=scope, level__in=("county", "township")).order_by("code")
     )
@@ -270,7 +331,9 @@ def budgets(request: HttpRequest) -> HttpResponse:
             "programs": programs,
             "progress": budget_progress_for(scope, today) if year == today.year else [],
             "can_manage": user_can(request, Capability.MANAGE_BUDGETS),
-            "errors": errors,
-            "posted": request.POST if request.method == "POST" else {},
+            "errors": errors or {},
+            "upload_errors": upload_errors or [],
+            "posted": request.POST if request.method == "POST" and errors else {},
         },
+        status=status,
     )

@@ -7,4 +7,7 @@ register(
     RouteCase("reports:report", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao"}),
     RouteCase("reports:drill", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao.households"}),
     RouteCase("reports:budgets", Capability.VIEW_REPORTS),
+    RouteCase("reports:budgets_xlsx", Capability.VIEW_REPORTS, extra_kwargs={"year": 2026}),
+    # without a file: refused with 400 by those allowed (reports/tests/test_budget_excel.py uploads real ones)
+    RouteCase("reports:budgets_upload", Capability.MANAGE_BUDGETS, method="POST", ok_status=(400,)),
 )
