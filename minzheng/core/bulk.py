@@ -132,11 +132,7 @@ def insert_rows(
             # COPY streams rows without parsing SQL; a 20,000-value INSERT spends its time being parsed.
             # Ids, when needed, are drawn from the table's own sequence first, exactly as an INSERT would.
             if returning:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [model._meta.db_table, pk.column, len(params)],
-                )
-                ids = [fetched[0] for fetched in cursor.fetchall()]
+                ids = _sequence_values(model, len(params), connection)
                 columns = f"{quote(pk.column)}, {columns}"
                 params = [[pk_value, *values] for pk_value, values in zip(ids, params, strict=True)]
             # The raw driver cursor: wrap its errors so callers catch IntegrityError as for any other query.
