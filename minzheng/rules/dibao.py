@@ -1,8 +1,9 @@
 """最低生活保障 (低保), urban and rural: who counts, what income counts, the amount with its arithmetic shown.
 
-DB-01 (two tests), DB-11/12 (who counts), DB-13 (单人户), DB-14/15 (counted and excluded income), DB-37/39
-(补差 = n × S − Σ, no intermediate rounding, final rounding per policy), DB-38 (banded method), DB-42 (分类施保),
-DB-43/44/45 (review tiers), LI-01 (near-dibao below 1.5 × S). The procedural numbers of §13 (publicity days,
+DB-01 (two tests), DB-11/12 (who counts, and whose income counts), DB-13 (单人户, only in an edge family),
+DB-14/15 (counted and excluded income; the central basic pension capped), DB-37/39 (补差 = n × S − Σ, no
+intermediate rounding, final rounding per policy), DB-38 (banded method), DB-42 (分类施保), DB-43/44/45 (review
+tiers), LI-01 (near-dibao at or below 1.5 × S, inclusive). The procedural numbers of §13 (publicity days,
 working-day limits …) live in the same policy because the procedure reads them from here.
 """
 
