@@ -458,6 +458,29 @@ def test_a_household_level_line_is_kept_when_a_member_dies() -> None:
     assert any("计入家庭收入 = 300(赡养费) = 300.00" in line.text for line in decision.lines)
 
 
+def test_a_transfer_filed_under_a_son_who_lives_apart_is_left_out_with_a_hint_to_file_it_for_the_household() -> (
+    None
+):
+    # WE-02's 300 赡养费 recorded on the son instead of the household: not counted (2 × 580 − 0 = 1160), and the
+    # clerk is told that support he pays the household belongs on a household-level line
+    household = HouseholdSnapshot(
+        members=(
+            PersonSnapshot("李某", date(1953, 1, 1), work_capacity="none"),
+            PersonSnapshot("刘某", date(1955, 1, 1), work_capacity="none"),
+            PersonSnapshot(
+                "李子", date(1980, 1, 1), is_coresident=False, non_coresident_reason="lives_apart"
+            ),
+        ),
+        incomes=(IncomeSnapshot("transfer", Decimal("300"), "赡养费", member="李子"),),
+    )
+    decision = assess(household, NO, LUZHOU, ON)
+    assert decision.amount == Decimal("1160")
+    assert any("应登记为家庭收入" in w for w in decision.warnings)
+    assert any(
+        "李子 不是共同生活的家庭成员(不共同生活(如已分户的子女))" in line.text for line in decision.lines
+    )
+
+
 @pytest.mark.parametrize(
     ("pension", "cap", "expected", "phrase"),
     [
