@@ -178,6 +178,20 @@ class HouseholdSnapshot:
     def living(self, on: date) -> tuple[PersonSnapshot, ...]:
         return tuple(p for p in self.members if not p.dead_on(on))
 
+    def counted(self, on: date) -> tuple[PersonSnapshot, ...]:
+        """DB-11/DB-12: the members a household means test counts on ``on``: living and co-resident."""
+        return tuple(p for p in self.members if p.is_coresident and not p.dead_on(on))
+
+    def owner(self, item: IncomeSnapshot) -> PersonSnapshot | None:
+        """The member an income line names (by name or ID number); None for a household-level line (member "")
+        or a name that is not a member's."""
+        if not item.member:
+            return None
+        try:
+            return self.member(item.member)
+        except KeyError:
+            return None
+
     def subject(self, name: str, *, missing: str) -> PersonSnapshot:
         """The person a per-person case is about: the member named (or with that ID number), or the only member
         when none is named; ValidationFailed (on the ``subject`` field) otherwise, ``missing`` saying what to name."""

@@ -1,15 +1,16 @@
 """最低生活保障 (低保), urban and rural: who counts, what income counts, the amount with its arithmetic shown.
 
-DB-01 (two tests), DB-11/12 (who counts), DB-13 (单人户), DB-14/15 (counted and excluded income), DB-37/39
-(补差 = n × S − Σ, no intermediate rounding, final rounding per policy), DB-38 (banded method), DB-42 (分类施保),
-DB-43/44/45 (review tiers), LI-01 (near-dibao below 1.5 × S). The procedural numbers of §13 (publicity days,
+DB-01 (two tests), DB-11/12 (who counts, and whose income counts), DB-13 (单人户, only in an edge family),
+DB-14/15 (counted and excluded income; the central basic pension capped), DB-37/39 (补差 = n × S − Σ, no
+intermediate rounding, final rounding per policy), DB-38 (banded method), DB-42 (分类施保), DB-43/44/45 (review
+tiers), LI-01 (near-dibao at or below 1.5 × S, inclusive). The procedural numbers of §13 (publicity days,
 working-day limits …) live in the same policy because the procedure reads them from here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -203,6 +204,105 @@ class Request:
     emergency_entrant: bool = param(False, gettext_lazy("重大突发事件期间纳入"))
 
 
+@dataclass(frozen=True)
+class CountedIncome:
+    """DB-11/12, DB-14/15: which income lines a household means test counts, and at how much (plain data; each
+    rule writes its own sentences from it)."""
+
+    #: the lines counted, each at the amount counted (a capped pension's remainder, DB-15 item 3)
+    counted: tuple[IncomeSnapshot, ...]
+    #: (line, the part of it left out) under DB-15
+    excluded: tuple[tuple[IncomeSnapshot, Decimal], ...]
+    #: lines of a member who is not counted on the date (dead, or not co-resident under DB-11/12)
+    outside: tuple[tuple[IncomeSnapshot, PersonSnapshot], ...]
+    warnings: tuple[str, ...]
+    needs_verification: tuple[str, ...]
+    total: Decimal
+
+
+def count_income(
+    household: HouseholdSnapshot,
+    members: tuple[PersonSnapshot, ...] | list[PersonSnapshot],
+    incomes: tuple[IncomeSnapshot, ...],
+    policy: Policy,
+    on: date,
+) -> CountedIncome:
+    """The income of ``members`` (the people counted, DB-11/12): a line naming anybody else is left out, a
+    household-level line (member "") is kept; DB-15 exclusions the policy lists are left out, the central basic
+    pension only up to ``central_basic_pension_monthly`` (the local top-up and the personal account count)."""
+    names = {p.name for p in members}
+    counted: list[IncomeSnapshot] = []
+    excluded: list[tuple[IncomeSnapshot, Decimal]] = []
+    outside: list[tuple[IncomeSnapshot, PersonSnapshot]] = []
+    warnings: list[str] = []
+    needs: list[str] = []
+    for item in incomes:
+        owner = household.owner(item)
+        if owner is not None and owner.name not in names:
+            outside.append((item, owner))
+            if item.category == "transfer" and not owner.is_coresident and not owner.dead_on(on):
+                warnings.append(
+                    _(
+                        "%(source)s 登记在不共同生活的 %(name)s 名下，未计入；如为其给付本户的赡养费等，应登记为家庭收入"
+                    )
+                    % {"source": item.source, "name": owner.name}
+                )
+            continue
+        if item.member and owner is None:
+            warnings.append(
+                _("%(source)s 注明的成员“%(name)s”不是本户家庭成员，已按家庭收入计入，请核实")
+                % {"source": item.source, "name": item.member}
+            )
+        if item.exclusion and item.exclusion in policy.excluded_income:
+            if item.exclusion in {"central_basic_pension", "disability_subsidies"}:
+                needs.append("DB-15")
+            cap = policy.central_basic_pension_monthly
+            if item.exclusion == "central_basic_pension" and item.monthly_amount > cap:
+                excluded.append((item, cap))
+                counted.append(replace(item, monthly_amount=item.monthly_amount - cap, exclusion=""))
+            else:
+                excluded.append((item, item.monthly_amount))
+            continue
+        if item.exclusion in INCOME_EXCLUSIONS:  # a DB-15 reason this locality does not apply
+            warnings.append(
+                _("%(source)s 标为“%(reason)s”，但当地政策未将其列为不计入收入的项目，已计入")
+                % {"source": item.source, "reason": INCOME_EXCLUSIONS[item.exclusion]}
+            )
+        # other codes (social_insurance: 特困's TK-05 list only) are income for 低保 (DB-14)
+        counted.append(item)
+    return CountedIncome(
+        counted=tuple(counted),
+        excluded=tuple(excluded),
+        outside=tuple(outside),
+        warnings=tuple(warnings),
+        needs_verification=tuple(needs),
+        total=money_sum([i.monthly_amount for i in counted]),
+    )
+
+
+def exact_text(value: Decimal) -> str:
+    """An exact product as written (870, 258.50); a longer one (e.g. 580 × 7/3) shown to the fen."""
+    exponent = value.as_tuple().exponent
+    return money_text(value if isinstance(exponent, int) and exponent >= -2 else round_money(value))
+
+
+def outside_line(item: IncomeSnapshot, owner: PersonSnapshot, on: date) -> Line:
+    """DB-11/12: why a member's income line is not part of the household's income."""
+    values = {"name": owner.name, "source": item.source, "amount": money_text(item.monthly_amount)}
+    if owner.date_of_death is not None and owner.date_of_death <= on:
+        values["d"] = owner.date_of_death.isoformat()
+        text = _("%(name)s 已于 %(d)s 死亡：其收入 %(source)s %(amount)s 元/月 不计入家庭收入") % values
+    else:
+        values["why"] = str(NON_CORESIDENT.get(owner.non_coresident_reason, owner.non_coresident_reason))
+        text = (
+            _("%(name)s 不是共同生活的家庭成员(%(why)s)：其收入 %(source)s %(amount)s 元/月 不计入家庭收入")
+            % values
+            if values["why"]
+            else _("%(name)s 不计入保障人数：其收入 %(source)s %(amount)s 元/月 不计入家庭收入") % values
+        )
+    return Line(text, ("DB-11", "DB-12", "DB-14"), S12)
+
+
 def _kind(household: HouseholdSnapshot) -> str:
     return _("城市") if household.hukou_type == "urban" else _("农村")
 
@@ -217,11 +317,10 @@ def _review(
         for p in counted
         if p.work_capacity == "full" and policy.working_age_from <= p.age_on(on) <= policy.working_age_to
     ]
-    earners = {i.member for i in household.incomes if i.category in {"wage", "business"}}
     urban = household.hukou_type == "urban"
 
-    def names() -> str:
-        return "、".join(p.name for p in able)
+    def names(people: list[PersonSnapshot] | None = None) -> str:
+        return "、".join(p.name for p in (able if people is None else people))
 
     make: Callable[[], Line]
     if policy.review_tiers == "xianyang":
@@ -242,12 +341,19 @@ def _review(
                     _("A/B 类(无劳动能力或收入稳定)：每年复核一次"), ("DB-45",), _("咸阳市低保分类管理规定")
                 )
     elif policy.review_tiers == "chongqing":
-        if able and not any(p.name in earners for p in able):
+        # DB-45 (重庆 Art. 26): any able working-age member without work (no wage or business income) is enough
+        earners = {
+            owner.name
+            for i in household.incomes
+            if i.category in {"wage", "business"} and (owner := household.owner(i)) is not None
+        }
+        unemployed = [p for p in able if p.name not in earners]
+        if unemployed:
             months = 1 if urban else 3
 
             def make() -> Line:
                 text = _("有劳动能力但未就业(%(names)s)：每 %(m)s 个月复核一次") % {
-                    "names": names(),
+                    "names": names(unemployed),
                     "m": months,
                 }
                 return Line(text, ("DB-45",), _("重庆市城乡居民最低生活保障条例 第二十六条"))
@@ -329,26 +435,82 @@ def _increment_for(
     return amount, str(INCREMENT_CATEGORIES.get(best.category, best.category))
 
 
-def _single_person_lines(person: PersonSnapshot, on: date) -> tuple[bool, Line]:
+def _single_person_lines(person: PersonSnapshot, on: date) -> tuple[str, Line]:
+    """DB-13: who may apply alone: "edge" (severe disability, serious illness: only in a 低保边缘家庭), "clergy"
+    (clergy living apart three years), or "" (nobody else)."""
     grade = person.disability_grade
-    qualifies = (
-        (grade is not None and grade <= 2)
-        or (grade == 3 and person.disability_category in {"intellectual", "psychiatric"})
-        or bool(person.serious_illness)
-        or person.non_coresident_reason == "clergy_away"
-    )
-    if qualifies:
-        return True, Line(
-            _("%(name)s 属于重度残疾、重病或宗教教职人员，可单独提出申请(单人户)") % {"name": person.name},
+    if person.non_coresident_reason == "clergy_away":
+        return "clergy", Line(
+            _("%(name)s 为在宗教场所居住满三年的宗教教职人员，可单独提出申请(单人户)")
+            % {"name": person.name},
             ("DB-13",),
             S12,
         )
-    return False, Line(
+    if (
+        (grade is not None and grade <= 2)
+        or (grade == 3 and person.disability_category in {"intellectual", "psychiatric"})
+        or bool(person.serious_illness)
+    ):
+        return "edge", Line(
+            _("%(name)s 属于重度残疾或重病患者：所在家庭为低保边缘家庭的，可单独提出申请(单人户)")
+            % {"name": person.name},
+            ("DB-13",),
+            S12,
+        )
+    return "", Line(
         _("%(name)s 不属于可单独提出申请的情形(重度残疾、重病等)，应以家庭为单位申请")
         % {"name": person.name},
         ("DB-13",),
         S12,
     )
+
+
+def _edge_family(
+    household: HouseholdSnapshot, single: PersonSnapshot, policy: Policy, standard: Decimal, on: date
+) -> tuple[bool, Callable[[], Line]]:
+    """DB-13 (1)(2) with LI-01: the whole household (DB-11/12 members, its counted income) must be a 低保边缘家庭:
+    per-capita income at or above the standard (else the household applies as a whole) and at or below
+    near_dibao_ratio × the standard (一点五倍以下 includes the number)."""
+    members = household.counted(on) or (single,)
+    income = count_income(household, members, household.incomes, policy, on)
+    n = len(members)
+    per_capita = income.total / n
+    limit = times(standard, policy.near_dibao_ratio)
+    edge = standard <= per_capita <= limit
+
+    def make() -> Line:
+        values = {
+            "n": n,
+            "total": money_text(income.total),
+            "pc": money_text(round_money(per_capita)),
+            "s": money_text(standard),
+            "ratio": fraction_text(policy.near_dibao_ratio),
+            "limit": exact_text(limit),
+            "name": single.name,
+        }
+        head = _("全户共同生活的家庭成员 %(n)s 人，计入家庭收入 %(total)s 元/月，人均 %(pc)s 元") % values
+        if edge:
+            tail = (
+                _("，不低于低保标准 %(s)s 元且不超过其 %(ratio)s 倍(%(limit)s 元)：属于低保边缘家庭") % values
+            )
+        elif per_capita < standard:
+            tail = (
+                _(
+                    "，低于低保标准 %(s)s 元：全户符合低保条件，不属于低保边缘家庭，%(name)s 应随全户申请，不能单独申请"
+                )
+                % values
+            )
+        else:
+            tail = (
+                _(
+                    "，超过低保标准 %(s)s 元的 %(ratio)s 倍(%(limit)s 元)：不属于低保边缘家庭，"
+                    "%(name)s 不能单独申请(单人户)，不符合低保条件"
+                )
+                % values
+            )
+        return Line(head + tail, ("DB-13", "LI-01"), S12)
+
+    return edge, make
 
 
 def assess(
@@ -374,7 +536,6 @@ def assess(
             S1 + " 第十条",
         )
     )
-    living = household.living(on)
     incomes = household.incomes
     single: PersonSnapshot | None = None
     if request.single_person:
@@ -384,16 +545,22 @@ def assess(
             raise ValidationFailed(
                 _("单人户申请人“%(name)s”不是该户成员") % {"name": request.single_person}
             ) from None
-        ok, line = _single_person_lines(single, on)  # rare: written even when not explaining
+        route, line = _single_person_lines(single, on)  # rare: written even when not explaining
         say(lambda: line)
         needs.append("DB-13")
-        if not ok:
+        if route == "edge":  # DB-13 (1)(2): only in a 低保边缘家庭 (LI-01)
+            edge, edge_line = _edge_family(household, single, policy, standard, on)
+            say(edge_line)
+            if not edge:
+                route = ""
+        if not route:
             return Decision("dibao", False, Decimal("0"), say.done(), needs_verification=tuple(needs))
         counted_members = [single]
-        incomes = tuple(i for i in household.incomes if i.member == single.name)
+        incomes = tuple(i for i in household.incomes if household.owner(i) is single)
         say(lambda: Line(_("按单人户计算：保障人数 1 人，只计本人收入"), ("DB-13",), S12))
     else:
-        counted_members = [p for p in living if p.is_coresident]
+        living = household.living(on)
+        counted_members = list(household.counted(on))
         excluded = [p for p in living if not p.is_coresident]
 
         def counted_line() -> Line:
@@ -412,20 +579,15 @@ def assess(
     if n == 0:
         return Decision("dibao", False, Decimal("0"), say.done(), (_("没有共同生活的家庭成员，无法计算"),))
 
-    counted_items: list[IncomeSnapshot] = []
-    for item in incomes:
-        if item.exclusion and item.exclusion in policy.excluded_income:
-            say(partial(_excluded_line, item))
-            if item.exclusion in {"central_basic_pension", "disability_subsidies"}:
-                needs.append("DB-15")
-        else:
-            if item.exclusion:
-                warnings.append(
-                    _("%(source)s 标为“%(reason)s”，但当地政策未将其列为不计入收入的项目，已计入")
-                    % {"source": item.source, "reason": INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion)}
-                )
-            counted_items.append(item)
-    total = money_sum([i.monthly_amount for i in counted_items])
+    income = count_income(household, counted_members, incomes, policy, on)
+    for item, owner in income.outside:
+        say(partial(outside_line, item, owner, on))
+    for item, part in income.excluded:
+        say(partial(_excluded_line, item, part, policy))
+    warnings.extend(income.warnings)
+    needs.extend(income.needs_verification)
+    counted_items = income.counted
+    total = income.total
 
     def income_line() -> Line:
         parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in counted_items) or "0"
@@ -464,15 +626,12 @@ def assess(
             )
         )
         limit = times(standard, policy.near_dibao_ratio)
-        near = per_capita < limit and single is None
+        near = per_capita <= limit and single is None  # LI-01: 一点五倍以下 includes the number
         if near:
             say(
                 lambda: Line(
-                    _("低于低保标准的 %(ratio)s 倍(%(limit)s 元)：属于低保边缘家庭")
-                    % {
-                        "ratio": fraction_text(policy.near_dibao_ratio),
-                        "limit": money_text(round_money(limit)),
-                    },
+                    _("不超过低保标准的 %(ratio)s 倍(%(limit)s 元)：属于低保边缘家庭")
+                    % {"ratio": fraction_text(policy.near_dibao_ratio), "limit": exact_text(limit)},
                     ("LI-01",),
                     S12,
                 )
@@ -604,15 +763,22 @@ def assess(
     )
 
 
-def _excluded_line(item: IncomeSnapshot) -> Line:
+def _excluded_line(item: IncomeSnapshot, part: Decimal, policy: Policy) -> Line:
+    reason = item.exclusion_label or INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion)
+    values = {"source": item.source, "amount": money_text(item.monthly_amount), "reason": reason}
+    rules = ("DB-15", "YF-09") if item.exclusion == "preferential_care" else ("DB-15",)
+    if part == item.monthly_amount:
+        return Line(_("%(source)s %(amount)s 元/月 不计入家庭收入(%(reason)s)") % values, rules, S12)
+    values.update(
+        {"part": money_text(part), "rest": money_text(item.monthly_amount - part)}
+    )  # DB-15 item 3: only the centrally set part of the basic pension
     return Line(
-        _("%(source)s %(amount)s 元/月 不计入家庭收入(%(reason)s)")
-        % {
-            "source": item.source,
-            "amount": money_text(item.monthly_amount),
-            "reason": item.exclusion_label or INCOME_EXCLUSIONS.get(item.exclusion, item.exclusion),
-        },
-        ("DB-15", "YF-09") if item.exclusion == "preferential_care" else ("DB-15",),
+        _(
+            "%(source)s %(amount)s 元/月 中，中央确定的基础养老金 %(part)s 元不计入家庭收入(%(reason)s)，"
+            "其余 %(rest)s 元(地方加发、个人账户养老金)计入"
+        )
+        % values,
+        rules,
         S12,
     )
 

@@ -9,7 +9,7 @@ level), TK-14 (集中/分散 by choice; priority for people who lost self-care),
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -450,7 +450,9 @@ def assess(
 
     # (b) 无生活来源
     standard = dibao.standard_for(household.hukou_type)
-    means_met, own_income = _means(household, request, policy, person, on, standard, lines, warnings)
+    means_met, own_income = _means(
+        household, request, policy, person, on, standard, dibao.central_basic_pension_monthly, lines, warnings
+    )
     facts["own_income"] = own_income
 
     # (c) no legal obligor, or one who cannot perform the duty
@@ -604,6 +606,7 @@ def _means(
     person: PersonSnapshot,
     on: date,
     standard: Decimal,
+    central_part: Decimal,
     lines: list[Line],
     warnings: list[str],
 ) -> tuple[bool, Decimal]:
@@ -623,6 +626,31 @@ def _means(
     counted: list[IncomeSnapshot] = []
     for item in own:
         excluded = item.exclusion in policy.excluded_income or item.source in request.excluded_sources
+        if (
+            excluded
+            and item.source not in request.excluded_sources
+            and item.exclusion == "central_basic_pension"
+            and item.monthly_amount > central_part
+        ):  # only the centrally set basic pension is left out; the local top-up and personal account count
+            rest = item.monthly_amount - central_part
+            lines.append(
+                Line(
+                    _(
+                        "%(source)s %(amount)s 元/月 中，中央确定的基础养老金 %(part)s 元不计入本人收入，"
+                        "其余 %(rest)s 元计入"
+                    )
+                    % {
+                        "source": item.source,
+                        "amount": money_text(item.monthly_amount),
+                        "part": money_text(central_part),
+                        "rest": money_text(rest),
+                    },
+                    ("TK-05", "DB-15"),
+                    S13 + " 第六条",
+                )
+            )
+            counted.append(replace(item, monthly_amount=rest, exclusion=""))
+            continue
         if excluded:
             reason = INCOME_EXCLUSIONS.get(item.exclusion) or item.exclusion_label or _("另行认定不计入")
             lines.append(

@@ -17,7 +17,7 @@ from typing import cast
 from django.utils.translation import gettext_lazy
 
 from minzheng.core.errors import ValidationFailed
-from minzheng.core.money import Unit, money_sum, round_money
+from minzheng.core.money import Unit, round_money
 from minzheng.rules import dibao as dibao_rules
 from minzheng.rules.common import (
     LOCAL,
@@ -27,6 +27,7 @@ from minzheng.rules.common import (
     Decision,
     HouseholdSnapshot,
     Line,
+    PersonSnapshot,
     Program,
     fraction_text,
     money_text,
@@ -52,7 +53,7 @@ class Policy:
         Fraction(3, 2),
         gettext_lazy("支出型收入审查线(低保标准的倍数)"),
         rules=("LS-02", "LI-01"),
-        help_text=gettext_lazy("家庭月人均收入须低于低保标准的该倍数"),
+        help_text=gettext_lazy("家庭月人均收入不超过低保标准的该倍数(含本数)"),
     )
     # [L] S8 第三十九条: ≤ 6 × the standard per person, ≤ 12 × in special hardship.
     cap_per_person_multiple: Fraction = param(
@@ -144,29 +145,46 @@ def _not_eligible(lines: list[Line], warnings: list[str], facts: dict[str, objec
 
 def _income_test(
     household: HouseholdSnapshot,
-    members: int,
+    members: list[PersonSnapshot],
     standard: Decimal,
     policy: Policy,
     dibao: dibao_rules.Policy,
+    on: date,
     lines: list[Line],
+    warnings: list[str],
 ) -> bool:
-    """LS-02: 支出型 requires per-capita counted income below income_multiple × the standard (strictly less).
+    """LS-02: 支出型 requires per-capita counted income at or below income_multiple × the standard (the 低保边缘 line,
+    LI-01: "一点五倍以下" includes the number).
 
-    Income is counted as for 低保 (DB-14/15): an item is left out only when its exclusion is one the 低保 policy lists.
+    Income is counted as for 低保 (DB-11/12, DB-14/15, one definition: ``dibao.count_income``): only the lines of
+    living co-resident members and household-level lines, less the exclusions the 低保 policy lists.
     """
-    counted = [i for i in household.incomes if not (i.exclusion and i.exclusion in dibao.excluded_income)]
-    left_out = [i for i in household.incomes if i not in counted]
-    if left_out:
+    income = dibao_rules.count_income(household, members, household.incomes, dibao, on)
+    warnings.extend(income.warnings)
+    lines.extend(dibao_rules.outside_line(item, owner, on) for item, owner in income.outside)
+    if income.excluded:
         lines.append(
             Line(
                 _("不计入家庭收入：%(items)s")
-                % {"items": "、".join(f"{i.source} {money_text(i.monthly_amount)} 元/月" for i in left_out)},
+                % {
+                    "items": "、".join(
+                        f"{i.source} {money_text(i.monthly_amount)} 元/月"
+                        if part == i.monthly_amount
+                        else _("%(source)s %(amount)s 元/月中的中央确定的基础养老金 %(part)s 元")
+                        % {
+                            "source": i.source,
+                            "amount": money_text(i.monthly_amount),
+                            "part": money_text(part),
+                        }
+                        for i, part in income.excluded
+                    )
+                },
                 ("DB-15",),
                 S12,
             )
         )
-    total = money_sum([i.monthly_amount for i in counted])
-    parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in counted) or "0"
+    total = income.total
+    parts = " + ".join(f"{money_text(i.monthly_amount)}({i.source})" for i in income.counted) or "0"
     lines.append(
         Line(
             _("计入家庭收入 = %(parts)s = %(total)s 元/月") % {"parts": parts, "total": money_text(total)},
@@ -174,7 +192,7 @@ def _income_test(
             S12,
         )
     )
-    per_capita = total / members  # compared exactly; the sentence shows it to the fen
+    per_capita = total / len(members)  # compared exactly; the sentence shows it to the fen
     threshold = times(standard, policy.income_multiple)
     values = {
         "pc": money_text(round_money(per_capita)),
@@ -182,14 +200,14 @@ def _income_test(
         "m": fraction_text(policy.income_multiple),
         "t": _exact_text(threshold),
     }
-    if per_capita < threshold:
+    if per_capita <= threshold:
         lines.append(
             Line(
                 _(
-                    "家庭月人均收入 %(pc)s 元 < 低保标准 %(s)s 元 × %(m)s = %(t)s 元，符合支出型临时救助的收入条件"
+                    "家庭月人均收入 %(pc)s 元 ≤ 低保标准 %(s)s 元 × %(m)s = %(t)s 元，符合支出型临时救助的收入条件"
                 )
                 % values,
-                ("LS-02",),
+                ("LS-02", "LI-01"),
                 LOCAL,
             )
         )
@@ -197,10 +215,10 @@ def _income_test(
     lines.append(
         Line(
             _(
-                "家庭月人均收入 %(pc)s 元 ≥ 低保标准 %(s)s 元 × %(m)s = %(t)s 元，不符合支出型临时救助的收入条件"
+                "家庭月人均收入 %(pc)s 元 > 低保标准 %(s)s 元 × %(m)s = %(t)s 元，不符合支出型临时救助的收入条件"
             )
             % values,
-            ("LS-02",),
+            ("LS-02", "LI-01"),
             LOCAL,
         )
     )
@@ -229,7 +247,7 @@ def assess(
     lines: list[Line] = []
     warnings: list[str] = []
     needs_verification: list[str] = []
-    living = [p for p in household.members if p.is_coresident and not p.dead_on(on)]
+    living = list(household.counted(on))  # DB-11/12: the living co-resident members
     if not living:
         raise _invalid(_("没有共同生活的在世家庭成员，无法审核临时救助"), "persons_affected")
     persons = request.persons_affected if request.persons_affected is not None else len(living)
@@ -292,7 +310,7 @@ def assess(
     if request.kind == "emergency":
         lines.append(Line(_("急难型临时救助不审查家庭收入和财产"), ("LS-02",), OPINION_2020))
     else:
-        if not _income_test(household, len(living), standard, policy, dibao, lines):
+        if not _income_test(household, living, standard, policy, dibao, on, lines, warnings):
             return _not_eligible(lines, warnings, facts)
         if household.property_ok is False:
             lines.append(Line(_("家庭财产超过当地规定，不符合支出型临时救助条件"), ("LS-02",), LOCAL))

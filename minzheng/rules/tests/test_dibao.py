@@ -103,22 +103,29 @@ def test_we05_arithmetic_order_and_rounding(standard: str, income: str, rounding
     assert decision.amount == Decimal(expected) and str(decision.amount) == expected
 
 
-def test_income_at_the_standard_is_not_eligible_but_near_dibao() -> None:
+@pytest.mark.parametrize(
+    ("income", "near"),
+    [
+        ("580", True),  # at the standard: not 低保 (DB-01 "低于" is strict), 580 ≤ 870
+        ("700", True),  # 700 ≤ 1.5 × 580 = 870
+        (
+            "870",
+            True,
+        ),  # exactly 1.5 × 580 = 870: "一点五倍以下" includes the number (LI-01, 民法典 Art. 1259)
+        ("870.01", False),  # one fen above the line
+    ],
+)
+def test_income_at_or_above_the_standard_is_not_eligible_and_near_dibao_up_to_one_and_a_half_times(
+    income: str, near: bool
+) -> None:
     household = HouseholdSnapshot(
         members=(PersonSnapshot("甲", date(1950, 1, 1)),),
-        incomes=(IncomeSnapshot("wage", Decimal("700"), "务工"),),
+        incomes=(IncomeSnapshot("wage", Decimal(income), "务工"),),
     )
     decision = assess(household, NO, LUZHOU, ON)
-    assert not decision.eligible and decision.amount == 0 and decision.near_dibao  # 700 < 1.5 × 580 = 870
-    far = assess(
-        HouseholdSnapshot(
-            members=household.members, incomes=(IncomeSnapshot("wage", Decimal("870"), "务工"),)
-        ),
-        NO,
-        LUZHOU,
-        ON,
-    )
-    assert not far.near_dibao
+    assert not decision.eligible and decision.amount == 0
+    assert decision.near_dibao is near
+    assert any("属于低保边缘家庭" in line.text and "LI-01" in line.rules for line in decision.lines) is near
 
 
 def test_property_over_the_limits_refuses_and_unassessed_property_warns() -> None:
@@ -272,7 +279,12 @@ def test_a_single_person_who_is_not_a_member_is_refused_clearly() -> None:
         ("xianyang", "rural", True, 6),
         ("chongqing", "urban", False, 1),  # able-bodied, unemployed, urban: monthly
         ("chongqing", "rural", False, 3),
-        ("chongqing", "rural", True, 6),
+        (
+            "chongqing",
+            "rural",
+            True,
+            3,
+        ),  # 张某某 works but 王某 (43, able) does not: any one is enough (DB-45)
     ],
 )
 def test_review_tiers_follow_the_policy_preset(tiers: str, hukou: str, earns: bool, months: int) -> None:
@@ -312,6 +324,216 @@ def test_a_deceased_member_is_not_counted() -> None:
     )
     decision = assess(HouseholdSnapshot(members=members, incomes=we01().incomes), NO, LUZHOU, ON)
     assert decision.amount == Decimal("260")  # 2 × 580 − 900
+
+
+def _trio(wage: str, own: str = "0", **disabled: object) -> HouseholdSnapshot:
+    """Three co-resident members (rural, S = 580): 乙 earns ``wage``; 甲 (the one who may apply alone) has ``own``."""
+    person = {"disability_category": "physical", "disability_grade": 1, **disabled}
+    return HouseholdSnapshot(
+        members=(
+            PersonSnapshot("甲", date(1990, 1, 1), **person),  # type: ignore[arg-type]
+            PersonSnapshot("乙", date(1965, 1, 1)),
+            PersonSnapshot("丙", date(1968, 1, 1)),
+        ),
+        incomes=(
+            IncomeSnapshot("wage", Decimal(wage), "务工", member="乙"),
+            IncomeSnapshot("transfer", Decimal(own), "赔偿金", member="甲"),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("wage", "own", "person", "eligible", "amount", "phrase"),
+    [
+        # per capita 6000 / 3 = 2000 > 1.5 × 580 = 870: not an edge family, so nobody applies alone
+        (
+            "6000",
+            "0",
+            {},
+            False,
+            "0",
+            "人均 2000.00 元，超过低保标准 580 元的 1.5 倍(870 元)：不属于低保边缘家庭",
+        ),
+        # (2610 + 0) / 3 = 870 exactly: an edge family (LI-01 inclusive); alone: 1 × 580 − 0 = 580
+        ("2610", "0", {}, True, "580", "人均 870.00 元，不低于低保标准 580 元且不超过其 1.5 倍(870 元)"),
+        # (2610.03 + 0) / 3 = 870.01: one fen above the line
+        ("2610.03", "0", {}, False, "0", "人均 870.01 元，超过低保标准 580 元的 1.5 倍"),
+        # (1800 + 100) / 3 = 633.33, an edge family; alone: 580 − 100 = 480
+        ("1800", "100", {}, True, "480", "属于低保边缘家庭"),
+        # (900 + 0) / 3 = 300 < 580: the whole household qualifies, so it applies as a whole (not an edge family)
+        ("900", "0", {}, False, "0", "全户符合低保条件，不属于低保边缘家庭"),
+        # serious illness is the same route (DB-13 (2)): 2000 per capita refuses
+        (
+            "6000",
+            "0",
+            {"disability_grade": None, "serious_illness": "尿毒症"},
+            False,
+            "0",
+            "不属于低保边缘家庭",
+        ),
+    ],
+)
+def test_a_severely_disabled_or_ill_member_applies_alone_only_in_an_edge_family(
+    wage: str, own: str, person: dict[str, object], eligible: bool, amount: str, phrase: str
+) -> None:
+    household = _trio(wage, own, **person)
+    decision = assess(household, Request(single_person="甲"), LUZHOU, ON)
+    assert (decision.eligible, decision.amount) == (eligible, Decimal(amount))
+    edge = [line for line in decision.lines if "LI-01" in line.rules]
+    assert len(edge) == 1 and phrase in edge[0].text and "DB-13" in edge[0].rules
+    light = assess(household, Request(single_person="甲"), LUZHOU, ON, explain=False)
+    assert (light.eligible, light.amount) == (eligible, Decimal(amount))
+
+
+def test_clergy_living_apart_apply_alone_without_the_edge_family_test() -> None:
+    # DB-13 (3): 甲 lives in a temple; the family earns 6000 for 2 (3000 each) but 甲 alone: 580 − 0 = 580
+    household = HouseholdSnapshot(
+        members=(
+            PersonSnapshot("甲", date(1970, 1, 1), is_coresident=False, non_coresident_reason="clergy_away"),
+            PersonSnapshot("乙", date(1965, 1, 1)),
+            PersonSnapshot("丙", date(1968, 1, 1)),
+        ),
+        incomes=(IncomeSnapshot("wage", Decimal("6000"), "务工", member="乙"),),
+    )
+    decision = assess(household, Request(single_person="甲"), LUZHOU, ON)
+    assert decision.eligible and decision.amount == Decimal("580")
+    assert not any("LI-01" in line.rules for line in decision.lines)
+
+
+@pytest.mark.parametrize(
+    ("died", "coresident", "expected", "phrase"),
+    [
+        # the head died on 2025-02-01 with his 900 wage still on file: 2 × 580 − 0 = 1160 (not 2 × 580 − 900 = 260)
+        (
+            date(2025, 2, 1),
+            True,
+            "1160",
+            "张某某 已于 2025-02-01 死亡：其收入 务工收入 900.00 元/月 不计入家庭收入",
+        ),
+        # the head is in prison (DB-12): his wage line is not the household's either
+        (
+            None,
+            False,
+            "1160",
+            "张某某 不是共同生活的家庭成员(在监狱服刑)：其收入 务工收入 900.00 元/月 不计入",
+        ),
+        # he dies after the decision date: still counted, 3 × 580 − 900 = 840
+        (date(2025, 4, 1), True, "840", "补差：3 × 580 − 900.00 = 840.00"),
+    ],
+)
+def test_income_of_a_member_who_is_dead_or_not_coresident_is_left_out(
+    died: date | None, coresident: bool, expected: str, phrase: str
+) -> None:
+    head = PersonSnapshot(
+        "张某某",
+        date(1980, 1, 1),
+        date_of_death=died,
+        is_coresident=coresident,
+        non_coresident_reason="" if coresident else "in_prison",
+    )
+    household = HouseholdSnapshot(members=(head, *we01().members[1:]), incomes=we01().incomes)
+    decision = assess(household, NO, LUZHOU, ON)
+    assert decision.eligible and decision.amount == Decimal(expected)
+    text = "\n".join(line.text for line in decision.lines)
+    assert phrase in text
+    assert "计划生育奖励 10.00 元/月 不计入家庭收入" in text  # the household-level line is still read
+    assert assess(household, NO, LUZHOU, ON, explain=False).amount == Decimal(expected)
+
+
+def test_a_household_level_line_is_kept_when_a_member_dies() -> None:
+    # 赡养费 300 from a son who lives apart is the household's (member ""): (2 × 580) − 300 = 860
+    household = HouseholdSnapshot(
+        members=(
+            PersonSnapshot("甲", date(1950, 1, 1), date_of_death=date(2025, 1, 10), work_capacity="none"),
+            PersonSnapshot("乙", date(1952, 1, 1), work_capacity="none"),
+            PersonSnapshot("丙", date(1953, 1, 1), work_capacity="none"),
+        ),
+        incomes=(
+            IncomeSnapshot("transfer", Decimal("300"), "赡养费"),
+            IncomeSnapshot("transfer", Decimal("200"), "养老金(甲)", member="甲"),
+        ),
+    )
+    decision = assess(household, NO, LUZHOU, ON)
+    assert decision.amount == Decimal("860")
+    assert any("计入家庭收入 = 300(赡养费) = 300.00" in line.text for line in decision.lines)
+
+
+def test_a_transfer_filed_under_a_son_who_lives_apart_is_left_out_with_a_hint_to_file_it_for_the_household() -> (
+    None
+):
+    # WE-02's 300 赡养费 recorded on the son instead of the household: not counted (2 × 580 − 0 = 1160), and the
+    # clerk is told that support he pays the household belongs on a household-level line
+    household = HouseholdSnapshot(
+        members=(
+            PersonSnapshot("李某", date(1953, 1, 1), work_capacity="none"),
+            PersonSnapshot("刘某", date(1955, 1, 1), work_capacity="none"),
+            PersonSnapshot(
+                "李子", date(1980, 1, 1), is_coresident=False, non_coresident_reason="lives_apart"
+            ),
+        ),
+        incomes=(IncomeSnapshot("transfer", Decimal("300"), "赡养费", member="李子"),),
+    )
+    decision = assess(household, NO, LUZHOU, ON)
+    assert decision.amount == Decimal("1160")
+    assert any("应登记为家庭收入" in w for w in decision.warnings)
+    assert any(
+        "李子 不是共同生活的家庭成员(不共同生活(如已分户的子女))" in line.text for line in decision.lines
+    )
+
+
+@pytest.mark.parametrize(
+    ("pension", "cap", "expected", "phrase"),
+    [
+        # 200 tagged: 143 left out, 57 counted → 580 − 57 = 523
+        ("200", "143", "523", "城乡居民养老金 200 元/月 中，中央确定的基础养老金 143 元不计入家庭收入"),
+        # exactly the central part: all left out → 580
+        ("143", "143", "580", "城乡居民养老金 143 元/月 不计入家庭收入"),
+        # below the central part: all left out → 580
+        ("100", "143", "580", "城乡居民养老金 100 元/月 不计入家庭收入"),
+        # a locality with a higher central figure in the policy: 200 − 150 = 50 counted → 530
+        ("200", "150", "530", "其余 50 元(地方加发、个人账户养老金)计入"),
+    ],
+)
+def test_only_the_central_part_of_a_tagged_basic_pension_is_left_out(
+    pension: str, cap: str, expected: str, phrase: str
+) -> None:
+    household = HouseholdSnapshot(
+        members=(PersonSnapshot("甲", date(1950, 1, 1), work_capacity="none"),),
+        incomes=(
+            IncomeSnapshot(
+                "transfer", Decimal(pension), "城乡居民养老金", exclusion="central_basic_pension", member="甲"
+            ),
+        ),
+    )
+    policy = Policy(central_basic_pension_monthly=Decimal(cap))
+    decision = assess(household, NO, policy, ON)
+    assert decision.amount == Decimal(expected)
+    assert any(phrase in line.text and line.rules == ("DB-15",) for line in decision.lines)
+    assert assess(household, NO, policy, ON, explain=False).amount == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("hukou", "earning", "months", "unemployed"),
+    [
+        ("urban", (), 1, "张某某、王某"),  # nobody able works: monthly (urban)
+        ("urban", ("张某某",), 1, "王某"),  # 王某 (43, able) has no work: still monthly — any one is enough
+        ("rural", ("张某某",), 3, "王某"),  # rural: quarterly
+        ("urban", ("张某某", "王某"), 6, ""),  # every able member works: six-monthly
+    ],
+)
+def test_chongqing_reviews_monthly_when_any_able_working_age_member_is_unemployed(
+    hukou: str, earning: tuple[str, ...], months: int, unemployed: str
+) -> None:
+    household = HouseholdSnapshot(
+        hukou_type=hukou,
+        members=we01().members,  # 张某某 45 and 王某 43 are able and of working age; 张小某 is 10
+        incomes=tuple(IncomeSnapshot("wage", Decimal("150"), "务工", member=name) for name in earning),
+    )
+    decision = assess(household, NO, Policy(review_tiers="chongqing"), ON)
+    assert decision.review_months == months
+    if unemployed:
+        assert f"有劳动能力但未就业({unemployed})" in decision.lines[-1].text
+        assert decision.lines[-1].rules == ("DB-45",)
 
 
 incomes = st.lists(st.decimals(min_value=0, max_value=5000, places=2), min_size=0, max_size=4)

@@ -296,6 +296,33 @@ def test_pension_social_insurance_care_payments_and_elderly_allowance_are_not_co
     assert "高龄津贴 300 元/月 不计入本人收入(高龄津贴)" in text_of(decision)
 
 
+@pytest.mark.parametrize(
+    ("incomes", "own", "eligible"),
+    [
+        # issue 15: an 82-year-old with a 400 pension (social insurance) and 300 高龄津贴: both left out, 0 < 580
+        ((("400", "养老保险金", "social_insurance"), ("300", "高龄津贴", "elderly_allowance")), "0", True),
+        # the same two lines untagged count: 400 + 300 = 700 ≥ 580
+        ((("400", "养老保险金", ""), ("300", "高龄津贴", "")), "700", False),
+        # a tagged 城乡居民基础养老金 of 200: only the central 143 is left out, 57 counts (TK-05, DB-15)
+        ((("200", "城乡居民养老金", "central_basic_pension"),), "57", True),
+        # 800 tagged the same way: 800 − 143 = 657 ≥ 580
+        ((("800", "城乡居民养老金", "central_basic_pension"),), "657", False),
+    ],
+)
+def test_tekun_leaves_out_social_insurance_elderly_allowance_and_the_central_pension_part(
+    incomes: tuple[tuple[str, str, str], ...], own: str, eligible: bool
+) -> None:
+    subject = person(birth=date(1943, 5, 1))  # 82 on 2025-09-01
+    lines = tuple(
+        IncomeSnapshot("transfer", Decimal(amount), source, exclusion=why, member="王某某")
+        for amount, source, why in incomes
+    )
+    decision = decide(household(subject, incomes=lines))
+    assert decision.facts["own_income"] == Decimal(own)
+    assert decision.eligible is eligible
+    assert any("TK-05" in line.rules for line in decision.lines)
+
+
 def test_an_item_the_registry_counts_can_be_excluded_by_name_in_the_request() -> None:
     # the registry records 高龄津贴 as counted (it is excluded from 低保 income only locally)
     incomes = (*pension(), IncomeSnapshot("transfer", Decimal("600"), "高龄津贴", member="王某某"))

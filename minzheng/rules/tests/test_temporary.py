@@ -191,21 +191,26 @@ def test_the_same_cause_is_helped_at_most_the_configured_times_a_year(
 @pytest.mark.parametrize(
     ("income", "eligible", "sentence"),
     [
-        # 3 members; threshold 580 × 1.5 = 870; strictly below
+        # 3 members; threshold 580 × 1.5 = 870; at or below (LI-01: "一点五倍以下" includes the number)
         (
             "2609.97",
             True,
-            "家庭月人均收入 869.99 元 < 低保标准 580 元 × 1.5 = 870 元，符合支出型临时救助的收入条件",
+            "家庭月人均收入 869.99 元 ≤ 低保标准 580 元 × 1.5 = 870 元，符合支出型临时救助的收入条件",
         ),
         (
-            "2610",
-            False,
-            "家庭月人均收入 870.00 元 ≥ 低保标准 580 元 × 1.5 = 870 元，不符合支出型临时救助的收入条件",
+            "2610",  # 2610 / 3 = 870 exactly
+            True,
+            "家庭月人均收入 870.00 元 ≤ 低保标准 580 元 × 1.5 = 870 元，符合支出型临时救助的收入条件",
         ),
-        ("900", True, "家庭月人均收入 300.00 元 < 低保标准 580 元 × 1.5 = 870 元"),
+        (
+            "2610.03",  # 2610.03 / 3 = 870.01: one fen above
+            False,
+            "家庭月人均收入 870.01 元 > 低保标准 580 元 × 1.5 = 870 元，不符合支出型临时救助的收入条件",
+        ),
+        ("900", True, "家庭月人均收入 300.00 元 ≤ 低保标准 580 元 × 1.5 = 870 元"),
     ],
 )
-def test_expenditure_type_requires_per_capita_income_strictly_below_the_threshold(
+def test_expenditure_type_requires_per_capita_income_at_or_below_the_edge_line(
     income: str, eligible: bool, sentence: str
 ) -> None:
     request = Request(
@@ -217,6 +222,58 @@ def test_expenditure_type_requires_per_capita_income_strictly_below_the_threshol
     assert decision.eligible is eligible
     assert decision.amount == (Decimal("6000") if eligible else 0)
     assert sentence in text_of(decision)
+
+
+@pytest.mark.parametrize(
+    ("incomes", "eligible", "phrases"),
+    [
+        # 张兄 works away (not co-resident): his 6000 is not the household's; 900 / 3 = 300 ≤ 870
+        (
+            (("wage", "6000", "张兄", ""), ("wage", "900", "张某某", "")),
+            True,
+            ("张兄 不是共同生活的家庭成员", "家庭月人均收入 300.00 元"),
+        ),
+        # household-level lines (member "") are kept: (900 + 1800) / 3 = 900 > 870
+        (
+            (("wage", "900", "张某某", ""), ("business", "1800", "", "")),
+            False,
+            ("家庭月人均收入 900.00 元 >",),
+        ),
+        # a 2700 pension tagged as the central basic pension: only 143 left out, 2557 / 3 = 852.33 ≤ 870
+        (
+            (("transfer", "2700", "王某", "central_basic_pension"),),
+            True,
+            ("不计入家庭收入：收入 2700 元/月中的中央确定的基础养老金 143 元", "家庭月人均收入 852.33 元"),
+        ),
+    ],
+)
+def test_expenditure_type_counts_only_coresident_members_and_the_central_pension_part(
+    incomes: tuple[tuple[str, str, str, str], ...], eligible: bool, phrases: tuple[str, ...]
+) -> None:
+    household = family(
+        *(
+            IncomeSnapshot(cat, Decimal(amount), "收入", member=who, exclusion=why)
+            for cat, amount, who, why in incomes
+        )
+    )
+    request = Request(kind="expenditure", cause="重病", assessed_need=Decimal("3000"))
+    decision = assess(household, request, POLICY, ON, dibao=LUZHOU)
+    assert decision.eligible is eligible
+    for phrase in phrases:
+        assert phrase in text_of(decision)
+
+
+def test_expenditure_type_leaves_out_the_income_of_a_member_who_died() -> None:
+    # the head died with his 2700 wage on file: survivors 王某 and 张小某, 0 / 2 = 0 ≤ 870
+    household = family(IncomeSnapshot("wage", Decimal("2700"), "务工", member="张某某"))
+    members = (
+        dataclasses.replace(household.members[0], date_of_death=date(2025, 3, 1)),
+        *household.members[1:],
+    )
+    request = Request(kind="expenditure", cause="丧葬及医疗支出", assessed_need=Decimal("3000"))
+    decision = assess(dataclasses.replace(household, members=members), request, POLICY, ON, dibao=LUZHOU)
+    assert decision.eligible and decision.amount == Decimal("3000")
+    assert "张某某 已于 2025-03-01 死亡：其收入 务工 2700 元/月 不计入家庭收入" in text_of(decision)
 
 
 def test_expenditure_type_leaves_out_income_the_dibao_policy_excludes() -> None:

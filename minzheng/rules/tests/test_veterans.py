@@ -381,6 +381,54 @@ def test_funeral_grants_on_the_death_of_a_recipient(
     assert decision.review_months is None
 
 
+@pytest.mark.parametrize(
+    ("cause", "grade", "received", "expected", "phrase"),
+    [
+        # war grade 1: pension 8600 + 护理费 50 % × 8000 = 4000 received 12600; grant 12 × 8600 = 103200 (not 151200)
+        (
+            "war",
+            1,
+            "12600",
+            "103200",
+            "生前每月领取 12600 元(含护理费等)，丧葬补助只按残疾抚恤金 8600.00 元/月计算",
+        ),
+        # illness grade 2: 7090 + 30 % × 8000 = 2400 → 9490 received; grant 12 × 7090 = 85080 (not 113880)
+        ("illness", 2, "9490", "85080", "丧葬补助 = 残疾抚恤金 7090.00 元/月 × 12 个月 = 85080"),
+        # duty grade 3 with nothing received on file: 12 × 6560 = 78720, as before
+        ("duty", 3, None, "78720", "丧葬补助 = 残疾抚恤金 6560.00 元/月 × 12 个月 = 78720"),
+    ],
+)
+def test_a_disabled_veterans_funeral_grant_is_twelve_months_of_the_pension_without_the_care_allowance(
+    cause: str, grade: int, received: str | None, expected: str, phrase: str
+) -> None:
+    request = Request(
+        disability_cause=cause,
+        disability_grade=grade,
+        death_cause="illness",
+        monthly_amount_received=None if received is None else Decimal(received),
+    )
+    decision = decide("disabled", request, died=date(2025, 2, 10))
+    assert decision.eligible and decision.amount == Decimal(expected)
+    assert decision.facts["monthly_base"] == Decimal(expected) / 12
+    assert phrase in text(decision)
+
+
+def test_without_a_local_pension_standard_the_grant_falls_back_to_the_amount_received_with_a_warning() -> (
+    None
+):
+    # no standard for war grade 1 in this policy: 12 × 12600 received = 151200, and the clerk is told to check
+    policy = replace(POLICY, disability_pension_monthly={"war_2": Decimal("7000")})
+    request = Request(
+        disability_cause="war",
+        disability_grade=1,
+        death_cause="illness",
+        monthly_amount_received=Decimal("12600"),
+    )
+    decision = decide("disabled", request, policy=policy, died=date(2025, 2, 10))
+    assert decision.amount == Decimal("151200")
+    assert any("护理费" in w for w in decision.warnings)
+
+
 def test_war_and_duty_grades_one_to_four_leave_survivors_an_illness_death_pension() -> None:
     request = Request(disability_cause="war", disability_grade=4, death_cause="illness")
     decision = decide("disabled", request, died=date(2025, 2, 10))

@@ -104,10 +104,27 @@ def funeral_grant(
                 ("YF-04",),
                 "第三十二条第二款",
             )
-        if received is not None:
-            monthly = received
-        else:
+        # Art. 32: months of the 残疾抚恤金 itself. What the person received each month may include the 护理费
+        # (Art. 34), so it is used only when the locality has no standard for the grade, with a warning.
+        try:
             monthly = disability_pension(person, request, policy, died, notes, county_pays=False)
+        except ValidationFailed:
+            if received is None:
+                raise
+            monthly = received
+            notes.warnings.append(
+                _("当地政策未设定该等级残疾抚恤金标准：按生前每月领取金额 %(m)s 元计算，如其中含护理费须扣除")
+                % {"m": money_text(received)}
+            )
+        else:
+            if received is not None and monthly is not None and received != monthly:
+                notes.add(
+                    _("生前每月领取 %(r)s 元(含护理费等)，丧葬补助只按残疾抚恤金 %(p)s 元/月计算")
+                    % {"r": money_text(received), "p": money_text(monthly)},
+                    ("YF-04", "YF-06"),
+                    article,
+                )
+            received = None  # the grant rests on the standard, not on what was received
     else:
         notes.add(
             _("%(label)s死亡：条例未规定以按月待遇发给丧葬补助(当地另有规定的按当地规定)")
