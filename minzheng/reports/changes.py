@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
-from minzheng.benefits.models import BenefitChange, ChangeKind
+from minzheng.benefits.models import BenefitChange
 from minzheng.core.money import ZERO
 from minzheng.core.scope import code_range
 from minzheng.registry.idnumber import mask_id_number
@@ -67,7 +67,8 @@ def _classify(change: BenefitChange, month: date, previous: Decimal | None, one_
     before = previous or ZERO
     if change.benefit.first_month == month:
         return NEW if new > 0 else None
-    if change.kind in (ChangeKind.STOPPED, ChangeKind.SUSPENDED) or new == 0:
+    # by the amount, as payments and ``in_force`` read the history: a stop is a change to 0
+    if new == 0:
         return STOPPED if before > 0 and not one_off else None
     return CHANGED if new != before and not one_off else None
 
@@ -95,7 +96,7 @@ def change_list(*, region: str, program: str, month: date) -> list[ChangeRow]:
     one_off = program in ONE_OFF_PROGRAMS
     rows: list[ChangeRow] = []
     for change in changes:
-        kind = _classify(change, month, change.previous, one_off)  # type: ignore[attr-defined]
+        kind = _classify(change, month, change.previous, one_off)
         if kind is None:
             continue
         benefit = change.benefit
@@ -109,7 +110,7 @@ def change_list(*, region: str, program: str, month: date) -> list[ChangeRow]:
                 id_number=person.id_number if person else "",
                 village=change.region.name,
                 month=month,
-                old_amount=None if kind == NEW else (change.previous or ZERO),  # type: ignore[attr-defined]
+                old_amount=None if kind == NEW else (change.previous or ZERO),
                 new_amount=change.new_amount or ZERO,
                 members_covered=benefit.members_covered,
                 reason=change.reason,
