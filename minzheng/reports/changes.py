@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import BenefitChange
-from minzheng.core.money import ZERO
+from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import code_range
 from minzheng.registry.idnumber import mask_id_number
 from minzheng.reports.indicators import ONE_OFF_PROGRAMS
@@ -110,7 +110,8 @@ def change_list(*, region: str, program: str, month: date) -> list[ChangeRow]:
                 id_number=person.id_number if person else "",
                 village=change.region.name,
                 month=month,
-                old_amount=None if kind == NEW else (change.previous or ZERO),
+                # SQLite hands the subquery's amount back unscaled (840): shown to the fen like the rest
+                old_amount=None if kind == NEW else round_money(change.previous or ZERO),
                 new_amount=change.new_amount or ZERO,
                 members_covered=benefit.members_covered,
                 reason=change.reason,

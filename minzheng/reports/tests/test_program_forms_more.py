@@ -82,7 +82,8 @@ def test_medical_assistance_counts_cases_persons_and_amounts_by_recipient_class(
     assert [b.decision["facts"]["recipient_class"] for b in medical] == ["dibao", "near_dibao", "dibao"]
     assert all(b.first_month == date(2025, 4, 1) for b in medical)
     dibao, near = _granted(first, third), _granted(second)
-    assert dibao > 0 and near > 0
+    # (20000 − 12000) × 70 % for each 低保 member, × 50 % for the 低保边缘 one (the policy's default ratios)
+    assert (dibao, near) == (Decimal("11200.00"), Decimal("4000.00"))
     rows = _rows("medical")
     # 件数, 人数 | 救助金额, 发放金额 (no roster approved yet)
     assert rows["低保家庭成员"] == [2, 2, dibao, Decimal("0.00")]
@@ -157,7 +158,8 @@ def test_funeral_subsidy_counts_cases_and_amounts_by_group(personas: dict[str, A
     assert disabled.decision["facts"]["group"] == "special"
     assert disabled.decision["facts"]["special_groups"] == ["severe_disability"]
     general, special = _granted(ordinary), _granted(disabled)
-    assert general > 0 and special > 0
+    # cremation 190 + transport 200, each within its item's cap and the group's total
+    assert general == special == Decimal("390.00")
     rows = _rows("funeral_subsidy")
     # 件数 | 优抚, 低保, 低保边缘, 特困, 失独, 重度残疾, 百岁 | 补贴金额, 发放金额
     zeros = [0] * 7
@@ -203,7 +205,7 @@ def test_conscript_families_count_those_in_force_in_the_period_and_funds_what_wa
     )
     cycle = approved_cycle(personas, date(2025, 4, 1), programs=("conscript_family",))
     line = RosterLine.objects.get(cycle=cycle, benefit=benefit)
-    assert line.amount > 0
+    assert line.amount == benefit.amount == Decimal("1500.00")  # 18000 a year, paid monthly
     assert _rows("conscript_family")["合计"] == [1, 1, 0, line.amount]
     # discharged: no allowance from July; the family still counts in the third quarter it was paid in part of,
     # and no more in the fourth
