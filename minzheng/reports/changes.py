@@ -66,7 +66,8 @@ def _classify(change: BenefitChange, month: date, previous: Decimal | None, one_
     new = change.new_amount or ZERO
     before = previous or ZERO
     if change.benefit.first_month == month:
-        return NEW if new > 0 else None
+        # a one-off grant is new in its month even if it was closed within it (it is paid once, whatever follows)
+        return NEW if new > 0 or one_off else None
     # by the amount, as payments and ``in_force`` read the history: a stop is a change to 0
     if new == 0:
         return STOPPED if before > 0 and not one_off else None
@@ -112,7 +113,7 @@ def change_list(*, region: str, program: str, month: date) -> list[ChangeRow]:
                 month=month,
                 # SQLite hands the subquery's amount back unscaled (840): shown to the fen like the rest
                 old_amount=None if kind == NEW else round_money(change.previous or ZERO),
-                new_amount=change.new_amount or ZERO,
+                new_amount=benefit.amount if one_off else (change.new_amount or ZERO),
                 members_covered=benefit.members_covered,
                 reason=change.reason,
             )

@@ -105,8 +105,19 @@ def test_a_one_off_grant_is_listed_once_as_new_and_never_as_stopped(personas: di
     benefits.benefit_stop(
         actor=personas["county_approver"], benefit=grant, reason="已一次性发放", month=date(2025, 5, 1)
     )
+    wife = household.members.get(relation=Relation.SPOUSE)
+    closed_at_once = _medical(personas, household, wife, "dibao")
+    benefits.benefit_stop(  # closed within its own month: still paid once, still new that month
+        actor=personas["county_approver"],
+        benefit=closed_at_once,
+        reason="已一次性发放",
+        month=date(2025, 4, 1),
+    )
     april = change_list(region=TOWNSHIP_A, program="medical", month=date(2025, 4, 1))
-    assert [(r.kind, r.new_amount) for r in april] == [("new", grant.amount)]
+    assert [(r.kind, r.benefit_id, r.new_amount) for r in april] == [
+        ("new", grant.pk, Decimal("5600.00")),  # (20000 − 12000) × 70 %
+        ("new", closed_at_once.pk, Decimal("5600.00")),
+    ]
     assert change_list(region=TOWNSHIP_A, program="medical", month=date(2025, 5, 1)) == []
 
 
