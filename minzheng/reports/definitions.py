@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from minzheng.reports.indicators import (
     AGE_BANDS,
     CATALOGUE,
+    FUNERAL_GROUP,
     HUKOU,
+    MEDICAL_CLASS,
     VETERAN_CATEGORY,
     Dimension,
     values_by_cut_batched,
 )
 from minzheng.reports.periods import Period
+from minzheng.rules.funeral_subsidy import SPECIAL_GROUPS
 from minzheng.rules.tekun import CARE_LEVELS, SUPPORT_FORMS
 from minzheng.rules.temporary import KINDS
 
@@ -120,6 +123,50 @@ def _temporary_form() -> ReportForm:
     )
 
 
+def _medical_form() -> ReportForm:
+    return ReportForm(
+        "medical",
+        _("医疗救助情况统计表"),
+        (
+            Group(_("救助情况"), (("medical.cases", _("件数")), ("medical.persons", _("人数")))),
+            Group(_("资金(元)"), (("medical.amount", _("救助金额")), ("medical.funds", _("发放金额")))),
+        ),
+        rows=rows_of(MEDICAL_CLASS),
+        dimension=MEDICAL_CLASS,
+    )
+
+
+def _funeral_form() -> ReportForm:
+    return ReportForm(
+        "funeral_subsidy",
+        _("基本殡葬服务补贴发放情况统计表"),
+        (
+            Group(_("补贴件数"), (("funeral_subsidy.cases", _("合计")),)),
+            Group(
+                _("其中特殊群体(件，可兼属)"),
+                tuple((f"funeral_subsidy.{group}", label) for group, label in SPECIAL_GROUPS.items()),
+            ),
+            Group(
+                _("资金(元)"),
+                (("funeral_subsidy.amount", _("补贴金额")), ("funeral_subsidy.funds", _("发放金额"))),
+            ),
+        ),
+        rows=rows_of(FUNERAL_GROUP),
+        dimension=FUNERAL_GROUP,
+    )
+
+
+def _conscript_form() -> ReportForm:
+    return ReportForm(
+        "conscript_family",
+        _("义务兵家庭优待金发放情况统计表"),
+        (
+            Group(_("优待家庭"), (("conscript_family.families", _("户数")),)),
+            *_changes_and_funds("conscript_family"),
+        ),
+    )
+
+
 def _elderly_form() -> ReportForm:
     bands = tuple(
         (f"elderly_allowance.age_{low}", f"{low}–{high}" if high else f"{low}+") for low, high in AGE_BANDS
@@ -176,9 +223,12 @@ FORMS: dict[str, ReportForm] = {
         _program_form("dibao", _("城乡最低生活保障情况统计表"), members=True),
         _tekun_form(),
         _temporary_form(),
+        _medical_form(),
+        _funeral_form(),
         _elderly_form(),
         _disability_form(),
         _veterans_form(),
+        _conscript_form(),
         ReportForm(
             "summary",
             _("乡镇民政业务季度工作汇总表"),

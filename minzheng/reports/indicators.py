@@ -4,7 +4,8 @@ An indicator is computed for a region (a code prefix) and a period by SQL aggreg
 force at the period's end (their history, not their current amount), entries and exits in the period, roster lines
 paid in it. Every value has its list: ``records`` returns the rows that were counted (the drill-through of a report
 cell). A *cut* restricts both: one value of a *dimension* — the household's 户籍 ("urban", "rural") or, written
-``"category:martyr_survivor"``, the 优抚 category recorded in the benefit's decision.
+``"category:martyr_survivor"``, a fact recorded in the benefit's decision (the 优抚 category, the 医疗救助 recipient
+class, the 殡葬补贴 group).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from minzheng.core.scope import code_range
 from minzheng.payments.models import CycleState, PaymentStatus, RosterLine
 from minzheng.registry.models import HukouType, Member
 from minzheng.reports.periods import Period
+from minzheng.rules.funeral_subsidy import GROUP_LABELS, SPECIAL_GROUPS
+from minzheng.rules.medical import CLASSES as MEDICAL_CLASSES
 from minzheng.rules.programs import PROGRAMS
 from minzheng.rules.tekun import CARE_LEVELS, SUPPORT_FORMS
 from minzheng.rules.temporary import KINDS
@@ -60,7 +63,11 @@ class Dimension:
 
 HUKOU = Dimension("hukou", {cut: label for cut, (label, _hukou) in CUTS.items()})
 VETERAN_CATEGORY = Dimension("category", CATEGORY_LABELS, fact="veteran_category")
-DIMENSIONS = {d.code: d for d in (HUKOU, VETERAN_CATEGORY)}
+#: 医疗救助: the class the rule decided the person under (特困, 低保, 低保边缘, 其他)
+MEDICAL_CLASS = Dimension("class", MEDICAL_CLASSES, fact="recipient_class")
+#: 殡葬补贴: 一般群体 or 特殊群体, as the rule decided the deceased's caps
+FUNERAL_GROUP = Dimension("group", GROUP_LABELS, fact="group")
+DIMENSIONS = {d.code: d for d in (HUKOU, VETERAN_CATEGORY, MEDICAL_CLASS, FUNERAL_GROUP)}
 
 
 def parse_cut(cut: str) -> tuple[Dimension, str]:
@@ -141,6 +148,8 @@ class Indicator:
     #: indicators with the same batch share ``source`` and paths and differ only by ``where`` and measure: a form
     #: computes them together, one statement with a filtered aggregate each
     batch: str = ""
+    #: count the distinct values of this field (e.g. the person of a per-person grant) instead of ``measure``
+    distinct: str = ""
 
     @property
     def money(self) -> bool:
@@ -155,6 +164,8 @@ class Indicator:
         if self.fact_sum:
             fact = Cast(KT(f"{self.benefit_path}decision__facts__{self.fact_sum}"), IntegerField())
             return Sum(fact, filter=condition)
+        if self.distinct:
+            return Count(self.distinct, distinct=True, filter=condition)
         return (
             Count("pk", filter=condition) if self.measure == "count" else Sum(self.measure, filter=condition)
         )
@@ -181,7 +192,7 @@ class Indicator:
     def value(self, region: str, period: Period, cut: str = "") -> Decimal | int:
         query = self.records(region, period, cut)
         with without_jit():
-            if self.measure == "count" and not self.fact_sum:
+            if self.measure == "count" and not self.fact_sum and not self.distinct:
                 return query.count()
             return self._finish(query.aggregate(v=self._aggregate())["v"])
 
@@ -196,7 +207,10 @@ class Indicator:
                 row[key]: row["v"]
                 for row in self.records(region, period).values(key).annotate(v=self._aggregate())
             }
-        return self._by_cut(found, dimension)
+        out = self._by_cut(found, dimension)
+        if self.distinct:  # one person may be counted under two cuts: the whole is counted again, not summed
+            out[""] = self.value(region, period)
+        return out
 
     def _by_cut(self, found: dict[Any, Any], dimension: Dimension) -> dict[str, Decimal | int]:
         out = {dimension.cut(value): self._finish(found.get(value)) for value in dimension.values}
@@ -221,12 +235,19 @@ def values_by_cut_batched(
         f"v{index}": indicator._aggregate(indicator.where(period) if indicator.where else None)
         for index, indicator in enumerate(indicators)
     }
+    # distinct counts (persons) do not add up over the cuts: their wholes come from one more statement
+    wholes = {name: aggregates[name] for name, i in zip(aggregates, indicators, strict=True) if i.distinct}
     with without_jit():
         rows = list(first._base(region, period).values(key).annotate(**aggregates))
-    return {
+        whole = first._base(region, period).aggregate(**wholes) if wholes else {}
+    out = {
         indicator.code: indicator._by_cut({row[key]: row[f"v{index}"] for row in rows}, dimension)
         for index, indicator in enumerate(indicators)
     }
+    for index, indicator in enumerate(indicators):
+        if f"v{index}" in whole:
+            out[indicator.code][""] = indicator._finish(whole[f"v{index}"])
+    return out
 
 
 def _members_in_force(program: str) -> Callable[[Period], QuerySet[Any]]:
@@ -247,7 +268,25 @@ def _years_before(day: date, years: int) -> date:
 
 
 #: programs granted once (their numbers are what was granted in the period, not what is in force at its end)
-ONE_OFF_PROGRAMS = frozenset({"temporary"})
+ONE_OFF_PROGRAMS = frozenset({"temporary", "medical", "funeral_subsidy"})
+
+
+def granted(program: str) -> Callable[[Period], QuerySet[Any]]:
+    """A one-off program's grants of the period: the benefits whose (only) month is in it."""
+
+    def source(period: Period) -> QuerySet[Any]:
+        return Benefit.objects.filter(program=program, first_month__range=(period.first, period.last))
+
+    return source
+
+
+def in_period(program: str, period: Period) -> QuerySet[Benefit]:
+    """Benefits of the program paying something in some month of the period (a span overlapping it): for programs
+    paid by the quarter or the year, where "in force at the period's end" would miss a family paid earlier in it."""
+    spans = BenefitSpan.objects.filter(program=program, start__lte=period.last).filter(
+        Q(until__isnull=True) | Q(until__gt=period.first)
+    )
+    return Benefit.objects.filter(program=program, pk__in=spans.values("benefit_id"))
 
 
 def _program_indicators(program: str) -> list[Indicator]:
@@ -409,6 +448,98 @@ def _temporary_indicators() -> list[Indicator]:
     ]
 
 
+def _medical_indicators() -> list[Indicator]:
+    """医疗救助 is granted claim by claim: cases, the persons helped and the amounts granted in the period; the form
+    breaks them down by the recipient class the rule decided (``MEDICAL_CLASS``)."""
+    source = granted("medical")
+    return [
+        Indicator(
+            "medical.cases",
+            _("医疗救助件数"),
+            _("本期内确认(起始发放月份在本期内)的医疗救助件数"),
+            _("件"),
+            source,
+            batch="medical.granted",
+        ),
+        Indicator(
+            "medical.persons",
+            _("医疗救助人数"),
+            _("本期内获得医疗救助的人数(同一人多次救助计一人)"),
+            _("人"),
+            source,
+            distinct="member_id",
+            batch="medical.granted",
+        ),
+        Indicator(
+            "medical.amount",
+            _("医疗救助金额"),
+            _("本期内确认的医疗救助金额之和"),
+            _("元"),
+            source,
+            measure="application__approved_amount",
+            batch="medical.granted",
+        ),
+    ]
+
+
+def _funeral_indicators() -> list[Indicator]:
+    """殡葬补贴: cases and amounts granted in the period; the form's rows are 一般/特殊群体 (``FUNERAL_GROUP``), its
+    columns the special groups the deceased belonged to (one case may be in several)."""
+    source = granted("funeral_subsidy")
+
+    def in_group(group: str) -> Callable[[Period], Q]:
+        # the decision keeps a list of group codes; its JSON text holds '"dibao"' exactly when the list does (the
+        # quotes keep "dibao" from matching "near_dibao"). Text (``icontains`` of a key is a text match), not JSON containment, which SQLite lacks.
+        return lambda period: Q(decision__facts__special_groups__icontains=f'"{group}"')
+
+    by_group = [
+        Indicator(
+            f"funeral_subsidy.{group}",
+            format_lazy(_("殡葬补贴({g})"), g=label),
+            format_lazy(_("本期内确认的基本殡葬服务补贴中逝者属于{g}的件数"), g=label),
+            _("件"),
+            source,
+            where=in_group(group),
+            batch="funeral_subsidy.granted",
+        )
+        for group, label in SPECIAL_GROUPS.items()
+    ]
+    return [
+        Indicator(
+            "funeral_subsidy.cases",
+            _("殡葬补贴件数"),
+            _("本期内确认(起始发放月份在本期内)的基本殡葬服务补贴件数"),
+            _("件"),
+            source,
+            batch="funeral_subsidy.granted",
+        ),
+        *by_group,
+        Indicator(
+            "funeral_subsidy.amount",
+            _("殡葬补贴金额"),
+            _("本期内确认的基本殡葬服务补贴金额之和"),
+            _("元"),
+            source,
+            measure="application__approved_amount",
+            batch="funeral_subsidy.granted",
+        ),
+    ]
+
+
+def _conscript_indicators() -> list[Indicator]:
+    """义务兵家庭优待金 may be paid monthly, quarterly or yearly: the families counted are those with the allowance
+    in force in some month of the period (not only at its end), the funds what the approved rosters paid."""
+    return [
+        Indicator(
+            "conscript_family.families",
+            _("义务兵家庭优待金户数(本期享受)"),
+            _("本期内任一月份享受义务兵家庭优待金(按决定发放金额大于 0)的家庭户数"),
+            _("户"),
+            lambda period: in_period("conscript_family", period),
+        )
+    ]
+
+
 #: the age bands of the 高龄津贴 report (周岁 at the period's end; None = no upper limit)
 AGE_BANDS = ((80, 89), (90, 99), (100, None))
 
@@ -529,10 +660,13 @@ PAID_PROGRAMS = (
     "dibao",
     "tekun",
     "temporary",
+    "medical",
+    "funeral_subsidy",
     "elderly_allowance",
     "disability_living",
     "disability_nursing",
     "veterans",
+    "conscript_family",
 )
 
 CATALOGUE: dict[str, Indicator] = {
@@ -546,6 +680,9 @@ CATALOGUE: dict[str, Indicator] = {
         *_dibao_members(),
         *_tekun_indicators(),
         *_temporary_indicators(),
+        *_medical_indicators(),
+        *_funeral_indicators(),
+        *_conscript_indicators(),
         *_elderly_bands(),
         *_procedure_indicators(),
     )

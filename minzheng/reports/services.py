@@ -27,6 +27,7 @@ REPORT_SUBMITTED = define("reports.submitted", _("上报统计报表"))
 REPORT_RETURNED = define("reports.returned", _("退回统计报表"))
 REPORT_REOPENED = define("reports.reopened", _("撤回重填统计报表"))
 BUDGET_SET = define("reports.budget_set", _("填报年度资金预算"))
+CHANGE_LIST_EXPORTED = define("reports.change_list_exported", _("导出变动名册"))
 
 
 def _require(actor: Any, capability: str, region_code: str) -> None:

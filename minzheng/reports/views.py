@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -217,6 +218,68 @@ def drill(request: HttpRequest, code: str) -> HttpResponse:
             "kind": model._meta.model_name,
             "query": query.urlencode(),
             "value": indicator.value(region.code, period, cut),
+        },
+    )
+
+
+def _month(request: HttpRequest) -> tuple[date, str]:
+    """The month asked for (2025-04), else this month and a message naming what could not be read."""
+    this_month = timezone.localdate().replace(day=1)
+    raw = request.GET.get("month", "")
+    if not raw:
+        return this_month, ""
+    try:
+        period = parse_period(raw)
+    except DomainError as exc:
+        return this_month, str(exc.message)
+    if period.first != period.last:
+        return this_month, _("变动名册按月编制：月份写 2026-11")
+    return period.first, ""
+
+
+@require_http_methods(["GET"])
+@capability_required(Capability.VIEW_REPORTS)
+def changes(request: HttpRequest) -> HttpResponse:
+    """The monthly change list of a program (新增, 变更, 停发) for a region in scope, on the page or as .xlsx."""
+    from minzheng.reports.changes import KINDS, change_list, change_list_xlsx, shown_id
+    from minzheng.reports.indicators import PAID_PROGRAMS
+    from minzheng.rules.programs import PROGRAMS
+
+    region = _region(request)
+    program = request.GET.get("program") or "dibao"
+    if program not in PAID_PROGRAMS or program not in PROGRAMS:
+        raise Http404
+    month, error = _month(request)
+    rows = change_list(region=region.code, program=program, month=month)
+    label = PROGRAMS[program].label
+    if request.GET.get("format") == "xlsx":
+        content = change_list_xlsx(
+            user=request.user,
+            rows=rows,
+            region_code=region.code,
+            region_name=region.name,
+            program=program,
+            month=month,
+        )
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = f"{region.name}-{label}-{_('变动名册')}-{month:%Y-%m}.xlsx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+        return response
+    return render(
+        request,
+        "reports/changes.html",
+        {
+            "region": region,
+            "children": Region.objects.filter(parent_id=region.code).order_by("code"),
+            "program": program,
+            "program_label": label,
+            "programs": [(code, PROGRAMS[code].label) for code in PAID_PROGRAMS if code in PROGRAMS],
+            "month": month,
+            "error": error,
+            "rows": [(row, shown_id(request.user, row.id_number)) for row in rows],
+            "counts": [(name, sum(1 for r in rows if r.kind == kind)) for kind, name in KINDS.items()],
         },
     )
 

@@ -6,6 +6,7 @@ register(
     RouteCase("reports:index", Capability.VIEW_REPORTS),
     RouteCase("reports:report", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao"}),
     RouteCase("reports:drill", Capability.VIEW_REPORTS, extra_kwargs={"code": "dibao.households"}),
+    RouteCase("reports:changes", Capability.VIEW_REPORTS),
     RouteCase("reports:budgets", Capability.VIEW_REPORTS),
     RouteCase("reports:budgets_xlsx", Capability.VIEW_REPORTS, extra_kwargs={"year": 2026}),
     # without a file: refused with 400 by those allowed (reports/tests/test_budget_excel.py uploads real ones)

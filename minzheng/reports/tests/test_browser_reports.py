@@ -44,6 +44,7 @@ def test_a_township_submits_its_quarter_and_the_county_sees_it_summed(
     by clicking through to its list, exports the workbook, submits; the county approver sees 得胜镇 submitted and
     its numbers in the county's sum."""
     import io
+    import re
 
     from playwright.sync_api import expect
     from python_calamine import CalamineWorkbook
@@ -60,6 +61,25 @@ def test_a_township_submits_its_quarter_and_the_county_sees_it_summed(
     expect(desktop.get_by_test_id("drill-value")).to_have_text(str(count))
     expect(desktop.get_by_test_id("drill-list").locator("tbody tr")).to_have_count(min(count, 50))
     desktop.screenshot(path=os.path.join(artifacts_dir, "report-drill.png"), full_page=True)
+
+    # the month a listed household started: its change list names it as 新增, the workbook holds the same rows
+    started = re.search(r"起始 (\d{4}-\d{2})", desktop.get_by_test_id("drill-list").inner_text())
+    assert started is not None
+    desktop.goto("/reports/")
+    desktop.get_by_test_id("change-list-link").click()
+    desktop.get_by_label("变动月份").fill(started[1])
+    desktop.get_by_test_id("change-list-form").get_by_role("button", name="确定").click()
+    changes = desktop.get_by_test_id("change-list")
+    expect(changes).to_contain_text("新增")
+    listed = changes.locator("tbody tr").count()
+    desktop.screenshot(path=os.path.join(artifacts_dir, "report-change-list.png"), full_page=True)
+    href = desktop.get_by_test_id("change-list-xlsx").get_attribute("href")
+    changes_xlsx = desktop.request.get(desktop.url.split("?")[0] + href)
+    assert changes_xlsx.ok
+    listed_rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(changes_xlsx.body())).get_sheet_by_index(0).to_python()
+    )
+    assert listed_rows[2][1] == "变动类型" and len(listed_rows) == 3 + listed + 1
 
     desktop.goto(report_url)
     href = desktop.get_by_test_id("report-xlsx").get_attribute("href")
