@@ -231,7 +231,9 @@ def benefit_months(
         if period != "monthly":
             _spread(line.regular + line.arrears, [first_month], due, into)
             continue
-        cycle_months = months_between(line.period_start, add_months(line.period_start, line.period_months - 1))
+        cycle_months = months_between(
+            line.period_start, add_months(line.period_start, line.period_months - 1)
+        )
         _spread(line.regular, cycle_months, due, into)
         _spread(line.arrears, months_between(line.months_from, add_months(line.period_start, -1)), due, into)
     out = []
@@ -283,7 +285,9 @@ class Windows:
     def __call__(self, region: str, program: str) -> tuple[date, date] | None:
         key = (region, program)
         if key not in self._memo:
-            spans = [span for (code, p), span in self._spans.items() if p == program and region.startswith(code)]
+            spans = [
+                span for (code, p), span in self._spans.items() if p == program and region.startswith(code)
+            ]
             self._memo[key] = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
         return self._memo[key]
 
@@ -360,7 +364,9 @@ def _figures(
     # history before ``first`` decides the amount in force in it; lines ending before it pay nothing in it, except
     # through a reissue, whose carrying line is later and is read
     history_rows = history.filter(effective_month__lte=last).order_by("benefit_id", "effective_month", "pk")
-    line_rows = lines.filter(cycle__state__in=APPROVED_STATES, months_to__gte=first).order_by("benefit_id", "pk")
+    line_rows = lines.filter(cycle__state__in=APPROVED_STATES, months_to__gte=first).order_by(
+        "benefit_id", "pk"
+    )
     benefit_rows = benefits.filter(first_month__lte=last).order_by("pk").values_list(*BENEFIT_FIELDS)
     history_values = history_rows.values_list("benefit_id", "effective_month", "new_amount")
     line_values = line_rows.values_list(*LINE_FIELDS)
@@ -373,7 +379,9 @@ def _figures(
         months = benefit_months(
             period=period,
             first_month=first_month,
-            history=[(month, amount if amount is not None else ZERO) for _b, month, amount in changes.take(pk)],
+            history=[
+                (month, amount if amount is not None else ZERO) for _b, month, amount in changes.take(pk)
+            ],
             lines=[Line(*row[1:]) for row in paid.take(pk)],
             window=windows(region_id, program),
             first=first,
@@ -409,7 +417,9 @@ def scope_differences(
 ) -> list[Figures]:
     """The benefits of the region range with a difference in any settled month of the period."""
     return [
-        f for f in scope_figures(region_code=region_code, first=first, last=last, programs=programs) if f.differing
+        f
+        for f in scope_figures(region_code=region_code, first=first, last=last, programs=programs)
+        if f.differing
     ]
 
 
@@ -458,4 +468,3 @@ def default_period(region_code: str, today: date) -> tuple[date, date]:
     latest = Windows.load().latest(region_code)
     last = min(latest, this_month) if latest else add_months(this_month, -1)
     return last.replace(month=1), last
-

@@ -307,7 +307,9 @@ def test_fraud_recovers_what_was_actually_paid_not_what_was_scheduled(personas: 
         reason="隐瞒经营收入",
         today=date(2025, 9, 20),
     )
-    assert recovery.amount == Decimal("3360.00")  # April–July: 4 × 840; August failed, September never rostered
+    assert recovery.amount == Decimal(
+        "3360.00"
+    )  # April–July: 4 × 840; August failed, September never rostered
     assert (recovery.fine_min, recovery.fine_max) == (Decimal("3360.00"), Decimal("10080.00"))
     assert (recovery.since_month, recovery.until_month) == (date(2025, 4, 1), date(2025, 9, 1))
     benefit.refresh_from_db()
@@ -324,7 +326,11 @@ def test_fraud_found_before_any_payment_recovers_nothing(personas: dict[str, Any
         reason="隐瞒经营收入",
         today=date(2025, 8, 20),
     )
-    assert (recovery.amount, recovery.fine_min, recovery.fine_max) == (0, 0, 0)  # scheduled 3360, paid nothing
+    assert (recovery.amount, recovery.fine_min, recovery.fine_max) == (
+        0,
+        0,
+        0,
+    )  # scheduled 3360, paid nothing
     benefit.refresh_from_db()
     assert benefit.state == Benefit.State.STOPPED
 

@@ -79,7 +79,9 @@ def bank_result(
     template = bankfiles.templates_for(cycle.region_id)[0]
     bankfiles.bank_file_export(actor=clerk, cycle=cycle, template=template)
     rows = ["流水号,金额,结果,失败原因"]
-    for pk, benefit_id, amount in RosterLine.objects.filter(cycle=cycle).values_list("pk", "benefit_id", "amount"):
+    for pk, benefit_id, amount in RosterLine.objects.filter(cycle=cycle).values_list(
+        "pk", "benefit_id", "amount"
+    ):
         rows.append(f"{pk},{amount},失败,账户已冻结" if benefit_id in failed else f"{pk},{amount},成功,")
     bankfiles.bank_return_import(
         actor=clerk, cycle=cycle, file_name="回盘.csv", content="\n".join(rows).encode("utf-8")
