@@ -3,6 +3,7 @@ hand, back pay, stops dated in the past and quarterly cycles, month by month and
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from minzheng.benefits import services as benefits
 from minzheng.cases.models import Benefit
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, TOWNSHIP_B
-from minzheng.payments import reconciliation, services
+from minzheng.payments import reconciliation, selectors, services
 from minzheng.payments.models import PaymentStatus, Reissue, RosterLine
 from minzheng.payments.reconciliation import BEFORE, OPEN, SETTLED
 from minzheng.payments.tests.factories import approved_cycle, approved_dibao, bank_result
@@ -176,3 +177,99 @@ def test_a_township_sees_only_its_own_differences(personas: dict[str, Any]) -> N
     assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 4, 1)) == {mine.pk: Decimal("840")}
     assert differing(TOWNSHIP_B, date(2025, 4, 1), date(2025, 4, 1)) == {}
     assert differing(COUNTY, date(2025, 4, 1), date(2025, 4, 1)) == {mine.pk: Decimal("840")}
+
+
+# —— the pages ————————————————————————————————————————————————————————————————————————————————————
+
+
+def test_the_report_lists_a_returned_line_with_its_household_and_the_workbook_has_it_as_text(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from django.urls import reverse
+    from python_calamine import CalamineWorkbook
+
+    benefit, other = approved_dibao(personas), approved_dibao(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)), failed={benefit.pk})
+    url = reverse("payments:reconciliation") + "?first=2025-01&last=2025-04"
+    for who in ("county_admin", "county_approver", "auditor", "township_a_head", "township_a_clerk"):
+        page = client_for(who).get(url).content.decode()
+        assert "1 项待遇有差额" in page, who
+        assert reverse("registry:household_detail", args=[benefit.household_id]) in page
+        assert reverse("registry:household_detail", args=[other.household_id]) not in page
+    assert "没有差额" in client_for("township_b_clerk").get(url).content.decode()
+    response = client_for("auditor").get(url + "&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    row = sheet[2]
+    assert row[1] == benefit.region_id and isinstance(row[1], str)  # a code stays text
+    assert (row[4], row[7], row[8]) == ("2025-04", 840.0, str(benefit.pk))
+
+
+def test_the_report_defaults_to_this_year_through_the_last_approved_roster(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    benefit = approved_dibao(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)), failed={benefit.pk})
+    page = client_for("township_a_clerk").get(reverse("payments:reconciliation")).content.decode()
+    assert "2025-01 至 2025-04：1 项待遇有差额" in page
+
+
+def test_the_report_reads_a_fixed_number_of_queries(personas: dict[str, Any], client_for: Any) -> None:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    first = approved_dibao(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)), failed={first.pk})
+    url = reverse("payments:reconciliation") + "?first=2025-01&last=2025-06"
+    county = client_for("county_admin")
+    county.get(url)
+    reset_queries()
+    with CaptureQueriesContext(connection) as few:
+        assert "1 项待遇有差额" in county.get(url).content.decode()
+    more = [approved_dibao(personas) for _i in range(4)]
+    may = bank_result(personas, approved_cycle(personas, date(2025, 5, 1)), failed={b.pk for b in more})
+    services.failure_handle(
+        actor=personas["township_a_clerk"], line=failed_line(may, more[0]), how=Reissue.NEXT_CYCLE
+    )
+    approved_cycle(personas, date(2025, 6, 1))
+    reset_queries()
+    with CaptureQueriesContext(connection) as many:
+        assert "4 项待遇有差额" in county.get(url).content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries), [
+        q["sql"][:80] for q in many.captured_queries
+    ]
+
+
+def test_the_household_page_shows_due_paid_and_difference_under_the_payment_history(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    benefit = approved_dibao(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)))
+    may = bank_result(personas, approved_cycle(personas, date(2025, 5, 1)), failed={benefit.pk})
+    tables = selectors.household_reconciliation(benefit.household_id, date(2025, 4, 1), date(2025, 5, 20))
+    assert [(f"{m.month:%Y-%m}", m.due, m.issued, m.difference) for m in tables[0]["months"]] == [
+        ("2025-04", Decimal("840"), D840, 0),
+        ("2025-05", Decimal("840"), 0, Decimal("840")),
+    ]
+    assert (tables[0]["figures"].due, tables[0]["figures"].issued) == (Decimal("1680"), D840)
+    services.failure_handle(
+        actor=personas["township_a_clerk"],
+        line=failed_line(may, benefit),
+        how=Reissue.MANUAL,
+        note="现金发放",
+    )
+    tables = selectors.household_reconciliation(benefit.household_id, date(2025, 4, 1), date(2025, 5, 20))
+    assert tables[0]["figures"].difference == 0
+    page = client_for("township_a_clerk").get(
+        reverse("registry:household_detail", args=[benefit.household_id])
+    )
+    html = page.content.decode()
+    assert 'data-testid="household-reconciliation"' in html
+    assert html.index('data-testid="household-payments"') < html.index(
+        'data-testid="household-reconciliation"'
+    )
