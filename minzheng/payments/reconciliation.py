@@ -50,7 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from minzheng.benefits.models import BenefitChange
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO
-from minzheng.core.months import add_months, months_between
+from minzheng.core.months import add_months
 from minzheng.core.scope import code_range
 from minzheng.payments.generation import amount_in
 from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine
@@ -71,7 +71,7 @@ PAID = "paid"
 PENDING = "pending"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Month:
     month: date
     due: Decimal
@@ -178,28 +178,33 @@ def settlement(lines: list[Line]) -> dict[int, str]:
     return out
 
 
-def _spread(amount: Decimal, months: list[date], due: dict[date, Decimal], into: dict[date, Decimal]) -> None:
-    """Put ``amount`` on ``months`` in order, each up to its due; the rest on the last month."""
-    if not months or not amount:
+def _index(month: date) -> int:
+    """A month as a count of months (the arithmetic below runs on these: a county's report spreads a million lines)."""
+    return month.year * 12 + month.month - 1
+
+
+_DATES: dict[int, date] = {}
+
+
+def _date(index: int) -> date:
+    found = _DATES.get(index)
+    if found is None:
+        found = _DATES[index] = date(index // 12, index % 12 + 1, 1)
+    return found
+
+
+def _spread(amount: Decimal, low: int, high: int, due: dict[int, Decimal], into: dict[int, Decimal]) -> None:
+    """Put ``amount`` on the months ``low``..``high`` in order, each up to its due; the rest on the last month."""
+    if high < low or not amount:
         return
     left = amount
-    for month in months:
+    for month in range(low, high + 1):
         take = min(left, max(due.get(month, ZERO), ZERO))
         if take > 0:
             into[month] = into.get(month, ZERO) + take
             left -= take
     if left:
-        into[months[-1]] = into.get(months[-1], ZERO) + left
-
-
-def due_by_month(
-    *, period: str, first_month: date, history: list[tuple[date, Decimal]], months: list[date]
-) -> dict[date, Decimal]:
-    """The amount due in each month: the history's amount in force; a one-off benefit once, in its first month."""
-    if period == "monthly":
-        return {m: amount_in(history, m) if m >= first_month else ZERO for m in months}
-    once = amount_in(history, first_month)
-    return {m: once if m == first_month else ZERO for m in months}
+        into[high] = into.get(high, ZERO) + left
 
 
 def benefit_months(
@@ -214,45 +219,47 @@ def benefit_months(
 ) -> list[Month]:
     """The months ``first``..``last`` of one benefit. ``window`` is its settled months (first and last), None when
     no approved roster pays its program in its region yet."""
-    shown = months_between(first, last)
+    low, high = _index(first), _index(last)
     # the due of every month a line pays for, so the spread is the same whatever window is asked for
-    reach = [line.months_from for line in lines] + [first]
-    ends = [add_months(line.period_start, line.period_months - 1) for line in lines] + [last]
-    every = months_between(min(reach), max(ends))
-    due = due_by_month(period=period, first_month=first_month, history=history, months=every)
-    paid: dict[date, Decimal] = {}
-    pending: dict[date, Decimal] = {}
-    settled = settlement(lines)
-    for line in lines:
+    spans = [
+        (
+            line,
+            _index(line.period_start),
+            _index(line.period_start) + line.period_months - 1,
+            _index(line.months_from),
+        )
+        for line in lines
+    ]
+    reach = min([low, *(f for _l, _s, _e, f in spans)])
+    ends = max([high, *(e for _l, _s, e, _f in spans)])
+    # due: the amount in force each month (the roster's own reading); a one-off benefit once, in its first month
+    once = _index(first_month)
+    if period == "monthly":
+        due = {i: amount_in(history, _date(i)) if i >= once else ZERO for i in range(reach, ends + 1)}
+    else:
+        due = dict.fromkeys(range(reach, ends + 1), ZERO)
+        due[once] = amount_in(history, first_month)
+    paid: dict[int, Decimal] = {}
+    pending: dict[int, Decimal] = {}
+    settled = settlement(lines) if lines else {}
+    for line, start, end, arrears_from in spans:
         result = settled[line.pk]
         if not result:
             continue
         into = paid if result == PAID else pending
         if period != "monthly":
-            _spread(line.regular + line.arrears, [first_month], due, into)
+            _spread(line.regular + line.arrears, once, once, due, into)
             continue
-        cycle_months = months_between(
-            line.period_start, add_months(line.period_start, line.period_months - 1)
-        )
-        _spread(line.regular, cycle_months, due, into)
-        _spread(line.arrears, months_between(line.months_from, add_months(line.period_start, -1)), due, into)
+        _spread(line.regular, start, end, due, into)
+        _spread(line.arrears, arrears_from, start - 1, due, into)
+    if window is None:  # no approved roster pays it yet: every month is still to come
+        settled_low, settled_high = low, low - 1
+    else:
+        settled_low, settled_high = _index(window[0]), _index(window[1])
     out = []
-    for month in shown:
-        if window is None or month > window[1]:
-            state = OPEN
-        elif month < window[0]:
-            state = BEFORE
-        else:
-            state = SETTLED
-        out.append(
-            Month(
-                month=month,
-                due=due[month],
-                paid=paid.get(month, ZERO),
-                pending=pending.get(month, ZERO),
-                state=state,
-            )
-        )
+    for month in range(low, high + 1):
+        state = OPEN if month > settled_high else BEFORE if month < settled_low else SETTLED
+        out.append(Month(_date(month), due[month], paid.get(month, ZERO), pending.get(month, ZERO), state))
     return out
 
 
@@ -263,9 +270,12 @@ class Windows:
     """The settled months of each (region, program): from the first approved cycle paying the program in the region
     or a region above it to the last month of the latest one. Built from one query of the approved cycles."""
 
-    def __init__(self, cycles: Iterable[tuple[str, str, date, int]]) -> None:
+    def __init__(self, cycles: Iterable[tuple[int, str, str, date, int]]) -> None:
         self._spans: dict[tuple[str, str], tuple[date, date]] = {}
-        for region, programs, start, months in cycles:
+        #: cycle id → (first month, months): the lines take their period from here rather than a join per line
+        self.periods: dict[int, tuple[date, int]] = {}
+        for pk, region, programs, start, months in cycles:
+            self.periods[pk] = (start, months)
             end = add_months(start, months - 1)
             for program in programs.split(","):
                 old = self._spans.get((region, program))
@@ -278,7 +288,7 @@ class Windows:
     def load(cls) -> Windows:
         return cls(
             PayCycle.objects.filter(state__in=APPROVED_STATES).values_list(
-                "region_id", "programs", "period_start", "months"
+                "pk", "region_id", "programs", "period_start", "months"
             )
         )
 
@@ -305,8 +315,6 @@ LINE_FIELDS = (
     "benefit_id",
     "pk",
     "cycle_id",
-    "cycle__period_start",
-    "cycle__months",
     "months_from",
     "regular_amount",
     "arrears_amount",
@@ -361,6 +369,7 @@ def _figures(
     stream: bool = True,
 ) -> Iterator[Figures]:
     windows = windows or Windows.load()
+    periods = windows.periods
     # history before ``first`` decides the amount in force in it; lines ending before it pay nothing in it, except
     # through a reissue, whose carrying line is later and is read
     history_rows = history.filter(effective_month__lte=last).order_by("benefit_id", "effective_month", "pk")
@@ -382,7 +391,11 @@ def _figures(
             history=[
                 (month, amount if amount is not None else ZERO) for _b, month, amount in changes.take(pk)
             ],
-            lines=[Line(*row[1:]) for row in paid.take(pk)],
+            lines=[
+                Line(line_pk, cycle_id, *periods[cycle_id], *rest)
+                for _b, line_pk, cycle_id, *rest in paid.take(pk)
+                if cycle_id in periods  # approved after the cycles were read: left for the next reading
+            ],
             window=windows(region_id, program),
             first=first,
             last=last,
