@@ -139,6 +139,33 @@ def test_back_pay_equals_the_difference_of_the_months_it_covers(personas: dict[s
     assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 6, 1)) == {}
 
 
+def test_what_back_pay_leaves_beyond_the_policys_limit_is_listed_as_a_shortfall(
+    personas: dict[str, Any],
+) -> None:
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={"procedure.complaint_phone": "0830-8888888", "payments.arrears_max_months": 1},
+        note="补发最多追溯 1 个月",
+    )
+    approved_dibao(personas)
+    approved_cycle(personas, date(2025, 4, 1))
+    approved_cycle(personas, date(2025, 5, 1))
+    late = approved_dibao(
+        personas
+    )  # owed April and May; the policy lets the roster reach back one month only
+    june = approved_cycle(personas, date(2025, 6, 1))
+    back_pay = RosterLine.objects.get(cycle=june, benefit=late).arrears_amount
+    figures = reconciliation.benefit_figures(
+        benefit_id=late.pk, first=date(2025, 4, 1), last=date(2025, 6, 1)
+    )
+    assert (
+        figures.difference == Decimal("1680") - back_pay > 0
+    )  # "须人工核实后另行处理": the list to work from
+    assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 6, 1)) == {late.pk: figures.difference}
+
+
 def test_a_stop_dated_back_after_payment_shows_the_overpayment(personas: dict[str, Any]) -> None:
     benefit = approved_dibao(personas)
     for month in (4, 5, 6):
