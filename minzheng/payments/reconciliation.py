@@ -53,7 +53,7 @@ from minzheng.core.money import ZERO
 from minzheng.core.months import add_months
 from minzheng.core.scope import code_range
 from minzheng.payments.generation import amount_in
-from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine
+from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine, program_label
 
 #: rosters whose lines count: the county approved them (the bank file may or may not be out yet)
 APPROVED_STATES = (CycleState.APPROVED, CycleState.EXPORTED, CycleState.RECONCILED, CycleState.CLOSED)
@@ -128,8 +128,6 @@ class Figures:
 
     @property
     def program_label(self) -> str:
-        from minzheng.payments.models import program_label
-
         return program_label(self.program)
 
 

@@ -198,9 +198,22 @@ def test_a_quarterly_line_is_spread_over_its_three_months(personas: dict[str, An
     ]
 
 
-def test_a_township_sees_only_its_own_differences(personas: dict[str, Any]) -> None:
+def test_a_township_sees_only_its_own_differences(
+    personas: dict[str, Any], django_assert_num_queries: Any
+) -> None:
     mine = approved_dibao(personas)
     bank_result(personas, approved_cycle(personas, date(2025, 4, 1)), failed={mine.pk})
+    with django_assert_num_queries(4):  # cycles, benefits, history, lines: whatever the size of the scope
+        assert (
+            len(
+                list(
+                    reconciliation.scope_figures(
+                        region_code=COUNTY, first=date(2025, 1, 1), last=date(2025, 4, 1)
+                    )
+                )
+            )
+            == 1
+        )
     assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 4, 1)) == {mine.pk: Decimal("840")}
     assert differing(TOWNSHIP_B, date(2025, 4, 1), date(2025, 4, 1)) == {}
     assert differing(COUNTY, date(2025, 4, 1), date(2025, 4, 1)) == {mine.pk: Decimal("840")}
