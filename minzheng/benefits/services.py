@@ -722,7 +722,11 @@ def benefit_stop_for_fraud(
         while month <= today.replace(day=1):
             months.append(month)
             month = add_months(month, 1)
-        paid = sum((amount_for_month(locked, m) for m in months), ZERO)
+        # what the household actually received for these months (roster lines the bank confirmed, failed lines
+        # paid by hand or reissued), never what was scheduled: DB-47 recovers money obtained, not money owed
+        from minzheng.payments.reconciliation import paid_for  # payments reads benefits: imported when used
+
+        paid = paid_for(benefit_id=locked.pk, first=months[0], last=months[-1]) if months else ZERO
         if locked.state != Benefit.State.STOPPED:
             _change(
                 locked, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason.strip(), actor=actor

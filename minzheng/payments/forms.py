@@ -73,3 +73,24 @@ class TemplateForm(forms.Form):
                 "totals_row": instance.totals_row,
             }
         super().__init__(data, initial=initial)
+
+
+class ReconciliationForm(forms.Form):
+    """应发 vs 实发: the months to compare (default this year through the last approved roster) and a program."""
+
+    first = MonthField(label=_("起始月份"), required=False)
+    last = MonthField(label=_("截止月份"), required=False)
+    program = forms.ChoiceField(
+        label=_("救助项目"),
+        required=False,
+        choices=[("", _("全部项目")), *((code, PROGRAMS[code].label) for code in PAID_PROGRAMS)],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and first > last:
+            self.add_error("last", _("截止月份不能早于起始月份"))
+        if first and last and (last.year - first.year) * 12 + last.month - first.month >= 60:
+            self.add_error("first", _("一次最多核对 60 个月"))
+        return data

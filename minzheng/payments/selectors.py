@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from minzheng.accounts.roles import Capability
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.navigation import Panel
+from minzheng.payments import reconciliation
 from minzheng.payments.models import BankExport, CycleState, PayCycle, PaymentStatus, Reissue, RosterLine
 
 
@@ -81,4 +84,27 @@ def household_panel(user: Any, household: Any) -> Panel | None:
     lines = list(household_payments(user, household)[:24])
     if not lines:
         return None
-    return Panel("payments/household_panel.html", {"lines": lines})
+    return Panel(
+        "payments/household_panel.html",
+        {
+            "lines": lines,
+            "reconciliation": household_reconciliation(
+                household.pk, min(line.months_from for line in lines), timezone.localdate()
+            ),
+        },
+    )
+
+
+def household_reconciliation(household_id: int, first: date, today: date) -> list[dict[str, Any]]:
+    """应发 vs 实发 under the payment history: each benefit from ``first`` (the earliest month of the lines shown
+    above it) to this month, with totals over the months a roster could have paid (the others are labelled, with
+    no difference)."""
+    this_month = today.replace(day=1)
+    tables = []
+    for figures in reconciliation.household_figures(
+        household_id=household_id, first=min(first.replace(day=1), this_month), last=this_month
+    ):
+        months = [m for m in figures.months if m.due or m.issued]
+        if months:
+            tables.append({"figures": figures, "months": months})
+    return tables

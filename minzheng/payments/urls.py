@@ -8,4 +8,5 @@ urlpatterns = [
     path("cycles/<int:pk>/", views.cycle_detail, name="cycle"),
     path("exports/<int:pk>/", views.export_download, name="export_download"),
     path("templates/", views.templates, name="templates"),
+    path("reconciliation/", views.reconciliation_report, name="reconciliation"),
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,11 +19,13 @@ from minzheng.audit.services import audit_record
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
+from minzheng.core.money import ZERO
 from minzheng.core.scope import get_visible_or_404, scope_code_for
-from minzheng.payments import bankfiles, selectors, services
-from minzheng.payments.forms import GenerateForm, ReturnForm, TemplateForm
+from minzheng.payments import bankfiles, reconciliation, selectors, services
+from minzheng.payments.forms import GenerateForm, ReconciliationForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
 from minzheng.payments.tasks import build_cycle_task, check_task, export_task
+from minzheng.regions.models import Region
 from minzheng.rules.programs import PROGRAMS
 
 FILE_DOWNLOADED = define("payments.bank_file_downloaded", _("下载银行发放文件"))
@@ -262,5 +267,63 @@ def templates(request: HttpRequest) -> HttpResponse:
             "editing": editing,
             "columns": [(key, str(label)) for key, (label, _f) in bankfiles.COLUMNS.items()],
             "can_edit": request.user.can(Capability.MANAGE_BANK_TEMPLATES),  # type: ignore[union-attr]
+        },
+    )
+
+
+#: rows shown on the page; the workbook has them all
+REPORT_ROWS = 500
+
+
+@require_http_methods(["GET"])
+@capability_required(Capability.VIEW_PAYMENTS)
+def reconciliation_report(request: HttpRequest) -> HttpResponse:
+    """应发 vs 实发: every benefit in the user's scope with a difference in the period, and the workbook."""
+    scope = scope_code_for(request.user) or ""
+    region = Region.objects.filter(code=scope).first()
+    if region is None:
+        raise Http404
+    first, last = reconciliation.default_period(scope, timezone.localdate())
+    form = ReconciliationForm(
+        request.GET or None, initial={"first": f"{first:%Y-%m}", "last": f"{last:%Y-%m}"}
+    )
+    program = ""
+    if form.is_valid():
+        first = form.cleaned_data["first"] or first
+        last = form.cleaned_data["last"] or last
+        program = form.cleaned_data["program"]
+        if first > last:
+            first = last.replace(month=1)
+    rows = reconciliation.scope_differences(
+        region_code=scope, first=first, last=last, programs=[program] if program else None
+    )
+    if request.GET.get("format") == "xlsx":
+        content = reconciliation.differences_xlsx(rows, region_name=region.name, first=first, last=last)
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        name = _("%(region)s应发实发核对%(first)s-%(last)s.xlsx") % {
+            "region": region.name,
+            "first": f"{first:%Y%m}",
+            "last": f"{last:%Y%m}",
+        }
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+    query = f"first={first:%Y-%m}&last={last:%Y-%m}" + (f"&program={program}" if program else "")
+    return render(
+        request,
+        "payments/reconciliation.html",
+        {
+            "form": form,
+            "region": region,
+            "first": first,
+            "last": last,
+            "rows": rows[:REPORT_ROWS],
+            "count": len(rows),
+            "shown": min(len(rows), REPORT_ROWS),
+            "due": sum((r.due for r in rows), ZERO),
+            "issued": sum((r.issued for r in rows), ZERO),
+            "difference": sum((r.difference for r in rows), ZERO),
+            "query": query,
         },
     )

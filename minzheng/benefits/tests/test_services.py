@@ -291,9 +291,33 @@ def test_work_income_leads_to_a_gradual_exit_on_the_policys_schedule(
     assert services.taper_months_left(benefit, date(2025, 9, 1)) == 4
 
 
-def test_fraud_stops_the_benefit_and_computes_what_to_recover_and_the_fine_range(
-    personas: dict[str, Any],
-) -> None:
+def test_fraud_recovers_what_was_actually_paid_not_what_was_scheduled(personas: dict[str, Any]) -> None:
+    """DB-47: six months in the fraud period, four paid by the bank, one returned failed, one not yet rostered:
+    exactly the four paid months are recovered, and the 1–3 × fine range follows from them."""
+    from minzheng.payments.tests.factories import approved_cycle, approved_dibao, bank_result
+
+    benefit = approved_dibao(personas, decided=DECIDED)  # 840 a month from 2025-04, with a bank account
+    for month in (4, 5, 6, 7):
+        bank_result(personas, approved_cycle(personas, date(2025, month, 1)))
+    bank_result(personas, approved_cycle(personas, date(2025, 8, 1)), failed={benefit.pk})
+    recovery = services.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=benefit,
+        since=date(2025, 4, 1),
+        reason="隐瞒经营收入",
+        today=date(2025, 9, 20),
+    )
+    assert recovery.amount == Decimal(
+        "3360.00"
+    )  # April–July: 4 × 840; August failed, September never rostered
+    assert (recovery.fine_min, recovery.fine_max) == (Decimal("3360.00"), Decimal("10080.00"))
+    assert (recovery.since_month, recovery.until_month) == (date(2025, 4, 1), date(2025, 9, 1))
+    benefit.refresh_from_db()
+    assert benefit.state == Benefit.State.STOPPED
+    assert services.amount_for_month(benefit, date(2025, 10, 1)) == 0
+
+
+def test_fraud_found_before_any_payment_recovers_nothing(personas: dict[str, Any]) -> None:
     benefit = _dibao(personas)
     recovery = services.benefit_stop_for_fraud(
         actor=personas["county_approver"],
@@ -302,11 +326,13 @@ def test_fraud_stops_the_benefit_and_computes_what_to_recover_and_the_fine_range
         reason="隐瞒经营收入",
         today=date(2025, 8, 20),
     )
-    assert recovery.amount == Decimal("3360")  # May–August 2025: 4 × 840
-    assert (recovery.fine_min, recovery.fine_max) == (Decimal("3360"), Decimal("10080"))
+    assert (recovery.amount, recovery.fine_min, recovery.fine_max) == (
+        0,
+        0,
+        0,
+    )  # scheduled 3360, paid nothing
     benefit.refresh_from_db()
     assert benefit.state == Benefit.State.STOPPED
-    assert services.amount_for_month(benefit, date(2025, 9, 1)) == 0
 
 
 def _tekun_benefit(personas: dict[str, Any]) -> Benefit:

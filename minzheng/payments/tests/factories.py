@@ -65,3 +65,26 @@ def approved_cycle(
         actor=personas["township_a_clerk" if region == TOWNSHIP_A else "township_b_clerk"], cycle=cycle
     )
     return payments.cycle_approve(actor=personas["county_approver"], cycle=cycle)
+
+
+def bank_result(
+    personas: dict[str, Any], cycle: PayCycle, *, failed: frozenset[int] | set[int] = frozenset()
+) -> PayCycle:
+    """Export the approved cycle's bank file and import the bank's result through the services: every line paid
+    but those of the benefits in ``failed`` (account frozen)."""
+    from minzheng.payments import bankfiles
+    from minzheng.payments.models import RosterLine
+
+    clerk = personas["township_a_clerk" if cycle.region_id.startswith(TOWNSHIP_A) else "township_b_clerk"]
+    template = bankfiles.templates_for(cycle.region_id)[0]
+    bankfiles.bank_file_export(actor=clerk, cycle=cycle, template=template)
+    rows = ["流水号,金额,结果,失败原因"]
+    for pk, benefit_id, amount in RosterLine.objects.filter(cycle=cycle).values_list(
+        "pk", "benefit_id", "amount"
+    ):
+        rows.append(f"{pk},{amount},失败,账户已冻结" if benefit_id in failed else f"{pk},{amount},成功,")
+    bankfiles.bank_return_import(
+        actor=clerk, cycle=cycle, file_name="回盘.csv", content="\n".join(rows).encode("utf-8")
+    )
+    cycle.refresh_from_db()
+    return cycle

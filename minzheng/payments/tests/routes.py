@@ -30,6 +30,7 @@ def _cycle(township: str, *, exported: bool = False) -> Any:
 register(
     RouteCase("payments:index", Capability.VIEW_PAYMENTS),
     RouteCase("payments:templates", Capability.VIEW_PAYMENTS),
+    RouteCase("payments:reconciliation", Capability.VIEW_PAYMENTS),
     RouteCase(
         "payments:cycle",
         Capability.VIEW_PAYMENTS,

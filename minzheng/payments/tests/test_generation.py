@@ -17,7 +17,7 @@ from minzheng.core.errors import ConflictError, PermissionDeniedError
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, TOWNSHIP_B
 from minzheng.payments import services
 from minzheng.payments.models import CycleState, PayCycle, RosterLine
-from minzheng.payments.tests.factories import approved_dibao, set_account
+from minzheng.payments.tests.factories import approved_cycle, approved_dibao, bank_result, set_account
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import services as registry
 
@@ -158,14 +158,15 @@ def test_a_recovery_is_deducted_where_the_policy_allows_never_below_zero(persona
         note="追回款抵扣",
     )
     other = approved_dibao(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)))  # April paid
     recovery = benefits.benefit_stop_for_fraud(
         actor=personas["county_approver"],
         benefit=benefit,
-        since=date(2025, 5, 1),
+        since=date(2025, 4, 1),
         reason="隐瞒经营收入",
         today=date(2025, 5, 20),
     )
-    assert recovery.amount == Decimal("840")  # May, found out in May: stopped from June
+    assert recovery.amount == Decimal("840")  # April paid, May not yet, found out in May: stopped from June
     may = generate(personas, date(2025, 5, 1))
     line = line_of(may, benefit)
     assert (line.regular_amount, line.deduction_amount, line.amount) == (
