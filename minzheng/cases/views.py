@@ -229,6 +229,7 @@ def _visit(county: bool) -> Handler:
             findings=data["findings"],
             remote=data["remote"],
             document=_document(case, data["document"]),
+            property_ok={"ok": True, "excess": False}.get(data.get("property_finding") or ""),
         )
         record = services.county_visit_record if county else services.investigation_record
         return record(actor=request.user, application=case, data=visit)

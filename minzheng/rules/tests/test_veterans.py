@@ -569,8 +569,8 @@ SERVING = ConscriptFamilyRequest(conscript_name="王小兵", enlistment_date=dat
     ("frequency", "expected", "period", "per_year"),
     [
         ("monthly", "1500", "monthly", 12),  # 18000 ÷ 12
-        ("quarterly", "4500", "one_off", 4),  # 18000 ÷ 4
-        ("annual", "18000", "one_off", 1),
+        ("quarterly", "4500", "quarterly", 4),  # 18000 ÷ 4, every quarter
+        ("annual", "18000", "yearly", 1),  # every year
     ],
 )
 def test_conscript_family_allowance_per_payment_period(
