@@ -719,3 +719,9 @@ def test_a_negative_standard_is_refused_rather_than_paid() -> None:
     policy = replace(POLICY, local_average_monthly_wage_last_year=Decimal("-1"))
     with pytest.raises(ValidationFailed, match="负数"):
         decide("disabled", Request(disability_cause="war", disability_grade=1), policy=policy)
+
+
+def test_without_an_approval_date_the_pension_starts_in_the_month_the_procedure_confirms_it() -> None:
+    decision = decide("disabled", Request(disability_cause="war", disability_grade=8))
+    assert decision.facts["pays_from"] == "decision_month"
+    assert "自批准当月起发给" in text(decision)
