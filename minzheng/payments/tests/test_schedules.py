@@ -251,3 +251,18 @@ def test_the_payment_policys_program_choices_are_every_program() -> None:
     from minzheng.rules.programs import PROGRAMS
 
     assert set(PROGRAM_CHOICES) == set(PROGRAMS)
+
+
+def test_the_migration_makes_allowances_recorded_as_one_offs_recurring(personas: dict[str, Any]) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    county_policy(personas, **{"veterans.conscript_family_frequency": "quarterly"})
+    benefit = conscript_family(personas)
+    Benefit.objects.filter(pk=benefit.pk).update(period="one_off")  # as recorded before periods were schedules
+    migration = importlib.import_module("minzheng.cases.migrations.0006_recurring_conscript_allowances")
+    migration.forward(apps, None)
+    assert Benefit.objects.get(pk=benefit.pk).period == "quarterly"
+    migration.backward(apps, None)
+    assert Benefit.objects.get(pk=benefit.pk).period == "one_off"
