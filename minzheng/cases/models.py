@@ -6,7 +6,7 @@ service in `services.py` that locks the row, checks the state and writes the aud
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -325,8 +325,8 @@ class Period(models.TextChoices):
 
 
 #: months between two payments of a recurring benefit
-PERIOD_MONTHS = {Period.MONTHLY: 1, Period.QUARTERLY: 3, Period.YEARLY: 12}
-PERIOD_UNITS = {
+PERIOD_MONTHS: dict[str, int] = {Period.MONTHLY: 1, Period.QUARTERLY: 3, Period.YEARLY: 12}
+PERIOD_UNITS: dict[str, Any] = {
     Period.MONTHLY: _("元/月"),
     Period.QUARTERLY: _("元/季"),
     Period.YEARLY: _("元/年"),

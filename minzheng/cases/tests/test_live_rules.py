@@ -61,7 +61,7 @@ def test_a_disability_pension_is_paid_from_the_month_of_confirmation(personas: d
 
 def test_programs_whose_rule_says_nothing_keep_the_dibao_policys_next_month(personas: dict[str, Any]) -> None:
     case = to_notice_ended(personas, submit(personas, poor_household(personas)))
-    assert "pays_from" not in case.decision["facts"]
+    assert case.decision is not None and "pays_from" not in case.decision["facts"]
     services.application_decide(
         actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
     )

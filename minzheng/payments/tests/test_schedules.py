@@ -260,7 +260,9 @@ def test_the_migration_makes_allowances_recorded_as_one_offs_recurring(personas:
 
     county_policy(personas, **{"veterans.conscript_family_frequency": "quarterly"})
     benefit = conscript_family(personas)
-    Benefit.objects.filter(pk=benefit.pk).update(period="one_off")  # as recorded before periods were schedules
+    Benefit.objects.filter(pk=benefit.pk).update(
+        period="one_off"
+    )  # as recorded before periods were schedules
     migration = importlib.import_module("minzheng.cases.migrations.0006_recurring_conscript_allowances")
     migration.forward(apps, None)
     assert Benefit.objects.get(pk=benefit.pk).period == "quarterly"
