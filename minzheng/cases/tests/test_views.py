@@ -192,3 +192,27 @@ def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_revi
     services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
     case.refresh_from_db()
     assert case.proposed_amount == 3000
+
+
+def test_the_visit_form_records_the_visitors_property_finding(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("township_a_clerk")
+    client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"}))
+    response = client.post(
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "investigate"}),
+        {
+            "investigate-visited_on": timezone.localdate().isoformat(),
+            "investigate-staff": [personas["township_a_clerk"].pk, personas["village_a1_officer"].pk],
+            "investigate-methods": ["home_visit"],
+            "investigate-members_present": "户主",
+            "investigate-member_signed": "on",
+            "investigate-property_finding": "excess",
+            "investigate-findings": "家有小轿车一辆",
+        },
+    )
+    assert response.status_code == 302
+    visit = Application.objects.get(pk=case.pk).investigations.get()
+    assert visit.property_ok is False
+    assert "财产超过当地规定" in client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
