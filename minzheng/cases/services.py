@@ -681,6 +681,10 @@ def review_record(
         )
 
 
+#: request fields the procedure reads from the records at the review (``_history_request``), never typed when filing
+FROM_HISTORY: dict[str, frozenset[str]] = {"temporary": frozenset({"prior_grants_same_cause"})}
+
+
 def _property_finding(case: Application) -> bool | None:
     """The latest township visit's finding on the property (DB-19), or None when the visitors did not judge it."""
     visit = case.investigations.filter(by_county=False).order_by("-visited_on", "-pk").first()

@@ -173,6 +173,7 @@ def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_revi
     url = reverse("cases:new", kwargs={"household": household.pk})
     page = client_for("township_a_clerk").get(url, {"program": "temporary"}).content.decode()
     assert "临时救助申请事项" in page and "救助事由" in page
+    assert "本年度同一事由已救助次数" not in page  # LS-05: read from the household's history at the review
     head = household.members.get(relation=Relation.HEAD)
     response = client_for("township_a_clerk").post(
         url,
@@ -183,10 +184,12 @@ def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_revi
             "r_cause": "重病住院",
             "r_assessed_need": "3000",
             "r_forms": '["cash"]',
+            "r_prior_grants_same_cause": "0",
         },
     )
     assert response.status_code == 302
     case = Application.objects.get(household=household)
+    assert "prior_grants_same_cause" not in case.request_data
     assert case.request_data["cause"] == "重病住院" and case.request_data["assessed_need"] == "3000"
     to_checked(personas, case)
     services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
