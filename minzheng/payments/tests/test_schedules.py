@@ -268,3 +268,27 @@ def test_the_migration_makes_allowances_recorded_as_one_offs_recurring(personas:
     assert Benefit.objects.get(pk=benefit.pk).period == "quarterly"
     migration.backward(apps, None)
     assert Benefit.objects.get(pk=benefit.pk).period == "one_off"
+
+
+def test_the_migration_ends_grants_paid_before_approval_ended_them(personas: dict[str, Any]) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from minzheng.benefits.spans import spans_refresh
+
+    grant = _grant(personas)
+    approved_cycle(personas, date(2025, 4, 1), programs=("temporary",))
+    # as it was before approvals ended one-offs: still active, its span open
+    grant.changes.filter(kind="stopped").delete()
+    Benefit.objects.filter(pk=grant.pk).update(state="active")
+    spans_refresh([grant.pk])
+    assert in_force("temporary", date(2025, 9, 1)).filter(pk=grant.pk).exists()
+    migration = importlib.import_module("minzheng.cases.migrations.0007_end_paid_one_off_grants")
+    migration.forward(apps, None)
+    assert Benefit.objects.get(pk=grant.pk).state == Benefit.State.ENDED
+    assert not in_force("temporary", date(2025, 5, 1)).filter(pk=grant.pk).exists()
+    assert in_force("temporary", date(2025, 4, 1)).filter(pk=grant.pk).exists()
+    migration.backward(apps, None)
+    assert Benefit.objects.get(pk=grant.pk).state == Benefit.State.ACTIVE
+    assert in_force("temporary", date(2025, 9, 1)).filter(pk=grant.pk).exists()
