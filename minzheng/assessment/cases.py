@@ -189,7 +189,13 @@ def decision_json(decision: Decision, case: Case) -> dict[str, Any]:
     }
 
 
-PERIOD_UNITS = {"monthly": gettext_lazy("元/月"), "one_off": gettext_lazy("元"), "none": ""}
+PERIOD_UNITS = {
+    "monthly": gettext_lazy("元/月"),
+    "quarterly": gettext_lazy("元/季"),
+    "yearly": gettext_lazy("元/年"),
+    "one_off": gettext_lazy("元"),
+    "none": "",
+}
 
 
 def explain(decision: Decision, case: Case) -> str:

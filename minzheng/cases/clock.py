@@ -36,6 +36,8 @@ class CaseDates:
     urgent: bool = False
     filed_at: datetime | None = None
     prepaid_on: date | None = None
+    #: whether the case is published (DB-25, TK-09); when not, the county's limit runs from the township review
+    published: bool = True
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ def deadlines(dates: CaseDates, policy: PolicySet, calendar: WorkCalendar) -> li
         result.append(Deadline(step, due, rules, done, problem))
 
     accepted = dates.accepted_on
+    # the county's limit runs from the end of the notice, or from the review where there is none to wait for
+    county_start = dates.notice_ends if dates.published else dates.reviewed_on
     if dates.program == "temporary":
         temp = policy.get("temporary")
         if dates.urgent and dates.filed_at is not None:
@@ -105,7 +109,8 @@ def deadlines(dates: CaseDates, policy: PolicySet, calendar: WorkCalendar) -> li
         )
     elif dates.program == "tekun":
         add(_("乡镇调查、初审"), accepted, proc.tekun_township_wd, ("TK-09",), dates.reviewed_on)
-        add(_("公示后县级确认"), dates.notice_ends, proc.tekun_county_wd, ("TK-09",), dates.decided_on)
+        step = _("公示后县级确认") if dates.published else _("初审后县级确认(不公示)")
+        add(step, county_start, proc.tekun_county_wd, ("TK-09",), dates.decided_on)
     else:
         add(
             _("开始入户调查"),
@@ -114,7 +119,7 @@ def deadlines(dates: CaseDates, policy: PolicySet, calendar: WorkCalendar) -> li
             ("DB-21",),
             dates.investigated_on,
         )
-        add(_("县级审核确认"), dates.notice_ends, dibao.county_confirm_wd, ("DB-28",), dates.decided_on)
+        add(_("县级审核确认"), county_start, dibao.county_confirm_wd, ("DB-28",), dates.decided_on)
     if dates.objected_on is not None:
         # met once a new township review follows the objection (re-investigation or appraisal, DB-26)
         redone = dates.reviewed_on if dates.reviewed_on and dates.reviewed_on >= dates.objected_on else None

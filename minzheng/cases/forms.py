@@ -63,6 +63,11 @@ class VisitForm(_WithDocument):
         label=_("调查方式"), choices=list(VISIT_METHODS.items()), widget=forms.CheckboxSelectMultiple
     )
     members_present = forms.CharField(label=_("在场家庭成员"), max_length=200)
+    property_finding = forms.ChoiceField(
+        label=_("家庭财产状况(入户核实)"),
+        choices=[("", _("未作判断(按档案登记)")), ("ok", _("符合当地规定")), ("excess", _("超过当地规定"))],
+        required=False,
+    )
     member_signed = forms.BooleanField(label=_("在场家庭成员已在调查表上签字"), required=False)
     remote = forms.BooleanField(label=_("电话或视频方式(仅限重大突发事件期间)"), required=False)
     findings = forms.CharField(label=_("调查情况"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.cases import selectors
-from minzheng.cases.models import Application, Status
+from minzheng.cases.models import Application, Benefit, Period, Status
 from minzheng.core.decorators import capability_required
 from minzheng.regions.models import Region
 
@@ -119,7 +119,7 @@ def build_letter(case: Application, kind: str) -> Letter:
             paragraphs=(
                 _("你(户)提出的%(program)s申请，经审核，本机关于 %(decided)s 予以确认。")
                 % {"program": program, "decided": format_date(case.decided_on)},
-                _("保障金额 %(amount)s 元，自 %(month)s 起按月通过银行发放。")
+                _paid_how(case)
                 % {
                     "amount": case.approved_amount,
                     "month": _("%(y)s年%(m)s月")
@@ -133,6 +133,19 @@ def build_letter(case: Application, kind: str) -> Letter:
             issued_on=case.decided_on,
         )
     raise Http404
+
+
+def _paid_how(case: Application) -> str:
+    """The approval letter's sentence on the money, by the benefit's period (YF-11: 优待金 may be paid by quarter)."""
+    benefit = Benefit.objects.filter(application=case).only("period").first()
+    period = benefit.period if benefit is not None else Period.MONTHLY
+    if period == Period.QUARTERLY:
+        return _("保障金额每季 %(amount)s 元，自 %(month)s 起每季通过银行发放。")
+    if period == Period.YEARLY:
+        return _("保障金额每年 %(amount)s 元，自 %(month)s 起每年通过银行发放。")
+    if period == Period.ONE_OFF:
+        return _("救助金额 %(amount)s 元，列入 %(month)s 的发放名册，一次性通过银行发放。")
+    return _("保障金额 %(amount)s 元，自 %(month)s 起按月通过银行发放。")
 
 
 @capability_required(Capability.VIEW_CASES)

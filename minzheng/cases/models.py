@@ -6,7 +6,7 @@ service in `services.py` that locks the row, checks the state and writes the aud
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -83,8 +83,10 @@ class Application(RegionScopedModel):
     #: DB-30: extended to 45 working days in special cases, with the reason
     extended = models.BooleanField(_("延长办理期限"), default=False)
     extension_reason = models.CharField(_("延长理由"), max_length=200, blank=True)
-    #: DB-10: the one complete list of what to add (一次性告知)
+    #: DB-10: the one complete list of what to add (一次性告知), and when it was given: a second list only after
+    #: the household answered the first (a document added to its file since)
     missing_materials = models.JSONField(_("需补正的材料"), default=list, blank=True)
+    materials_requested_at = models.DateTimeField(_("告知补正时间"), null=True, blank=True)
     #: DB-27: a village appraisal is due (policy says always, or chosen after an objection)
     appraisal_required = models.BooleanField(_("需民主评议"), default=False)
     #: township review (初审): the rules engine's decision snapshotted, and the reviewer's opinion
@@ -149,6 +151,9 @@ class Investigation(models.Model):
     methods = models.JSONField(_("调查方式"), default=list)
     remote = models.BooleanField(_("电话或视频方式"), default=False)
     members_present = models.CharField(_("在场家庭成员"), max_length=200)
+    #: DB-19: the visitors' finding on the household's property (None: not judged, the rules decide from the file);
+    #: the township review passes it to the engine, so excess property refuses instead of warning
+    property_ok = models.BooleanField(_("家庭财产符合规定"), null=True, blank=True)
     member_signed = models.BooleanField(_("在场成员已签字"), default=False)
     findings = models.TextField(_("调查情况"))
     document = models.ForeignKey(
@@ -310,6 +315,25 @@ class Quota(RegionScopedModel):
         return f"{self.region_id} {self.program} {self.limit}"
 
 
+class Period(models.TextChoices):
+    """How often a benefit pays its amount (YF-11: 优抚 may be paid by quarter or year)."""
+
+    MONTHLY = "monthly", _("按月")
+    QUARTERLY = "quarterly", _("按季")
+    YEARLY = "yearly", _("按年")
+    ONE_OFF = "one_off", _("一次性")
+
+
+#: months between two payments of a recurring benefit
+PERIOD_MONTHS: dict[str, int] = {Period.MONTHLY: 1, Period.QUARTERLY: 3, Period.YEARLY: 12}
+PERIOD_UNITS: dict[str, Any] = {
+    Period.MONTHLY: _("元/月"),
+    Period.QUARTERLY: _("元/季"),
+    Period.YEARLY: _("元/年"),
+    Period.ONE_OFF: _("元"),
+}
+
+
 class Benefit(RegionScopedModel):
     """What an approved case grants: the record payments and re-reviews build on (issue: dynamic management)."""
 
@@ -320,6 +344,8 @@ class Benefit(RegionScopedModel):
         SUSPENDED = "suspended", _("暂停")
         TAPERING = "tapering", _("渐退期")
         STOPPED = "stopped", _("已停止")
+        #: a one-off grant once the roster that pays it is approved: no longer live, counted, or on the public roll
+        ENDED = "ended", _("已发放完毕")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="benefit")
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="benefits")
@@ -328,8 +354,10 @@ class Benefit(RegionScopedModel):
     )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     program = models.CharField(_("救助项目"), max_length=30, db_index=True)
+    #: the amount of one period: a month, a quarter or a year (paid every 3 or 12 months from the first month), or
+    #: the whole of a one-off grant; the history (BenefitChange.new_amount) holds amounts of the same period
     amount = models.DecimalField(_("金额"), max_digits=14, decimal_places=2)
-    period = models.CharField(_("发放周期"), max_length=10, default="monthly")
+    period = models.CharField(_("发放周期"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
     members_covered = models.PositiveSmallIntegerField(_("保障人数"), default=1)
     decision = models.JSONField(_("决定依据"))
     first_month = models.DateField(_("起始月份"))
@@ -354,3 +382,8 @@ class Benefit(RegionScopedModel):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.program} {self.amount}"
+
+    @property
+    def amount_unit(self) -> str:
+        """元/月, 元/季, 元/年 or 元 (a one-off grant)."""
+        return str(PERIOD_UNITS.get(self.period, _("元")))

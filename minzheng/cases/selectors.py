@@ -169,6 +169,7 @@ def public_roll(village: Region) -> list[dict[str, Any]]:
                 "members": benefit.members_covered,
                 "amount": benefit.amount,
                 "period": benefit.period,
+                "unit": benefit.amount_unit,
                 "first_month": benefit.first_month,
             }
         )

@@ -141,7 +141,7 @@ def case_policy(case: Application, on: date | None = None) -> PolicySet:
     return policy_for(case.region_id, on or case.filed_on)
 
 
-def case_dates(case: Application) -> clock.CaseDates:
+def case_dates(case: Application, policy: PolicySet | None = None) -> clock.CaseDates:
     investigation = case.investigations.filter(by_county=False).order_by("-visited_on").first()
     notice = case.notices.order_by("-round").first()
     objection = Objection.objects.filter(notice__application=case).order_by("-submitted_at").first()
@@ -162,11 +162,15 @@ def case_dates(case: Application) -> clock.CaseDates:
         urgent=case.urgent,
         filed_at=case.created_at,
         prepaid_on=case.prepaid_on,
+        # TK-09 / DB-25: a case that is never published (a 特困 minor, an unpublished program) has no notice end;
+        # its county limit runs from the township's review
+        published=_publishable(case, case.reviewed_on or case.filed_on, policy),
     )
 
 
 def case_clock(case: Application) -> list[clock.Deadline]:
-    return clock.deadlines(case_dates(case), case_policy(case), load_calendar())
+    policy = case_policy(case)
+    return clock.deadlines(case_dates(case, policy), policy, load_calendar())
 
 
 def refresh_clock(case: Application, *, today: date) -> None:
@@ -299,7 +303,20 @@ def application_request_materials(
         raise ValidationFailed(_("材料齐全，无需补正，可直接受理"))
     with transaction.atomic():
         case = _locked(application, "request_materials")
+        asked = case.materials_requested_at
+        if (
+            case.status == Status.INCOMPLETE
+            and asked is not None
+            and not case.household.documents.filter(uploaded_at__gt=asked).exists()
+        ):
+            # DB-10: one complete list; a second only once the household has answered the first
+            raise ConflictError(
+                _("已于 %(d)s 一次性告知补正材料，申请人补交材料前不能再次要求补正(DB-10)")
+                % {"d": timezone.localdate(asked).isoformat()},
+                code="materials_already_requested",
+            )
         case.missing_materials = items
+        case.materials_requested_at = timezone.now()
         return _move(
             actor,
             case,
@@ -307,7 +324,7 @@ def application_request_materials(
             events.MATERIALS_REQUESTED,
             today=_today(today),
             new={"missing": items},
-            fields=["missing_materials"],
+            fields=["missing_materials", "materials_requested_at"],
         )
 
 
@@ -376,6 +393,8 @@ class VisitData:
     findings: str
     remote: bool = False
     document: Document | None = None
+    #: the visitors' finding on the property (DB-19): True within the limits, False over them, None not judged
+    property_ok: bool | None = None
 
 
 def check_visit(case: Application, data: VisitData, policy: PolicySet, *, county: bool) -> None:
@@ -429,6 +448,7 @@ def save_visit(case: Application, actor: Any, data: VisitData, *, county: bool) 
         methods=data.methods,
         remote=data.remote,
         members_present=data.members_present.strip(),
+        property_ok=data.property_ok,
         member_signed=data.member_signed,
         findings=data.findings.strip(),
         document=data.document,
@@ -605,7 +625,12 @@ def review_record(
         household=application.household,
         program_code=application.program,
         on=today,
-        request={**application.request_data, **_subject_request(application)},
+        request={
+            **application.request_data,
+            **_subject_request(application),
+            **_history_request(application, today),
+        },
+        property_ok=_property_finding(application),
     )
     snapshot = decision_json(decision, case_)
     proposed = decision.amount
@@ -656,6 +681,39 @@ def review_record(
         )
 
 
+#: request fields the procedure reads from the records at the review (``_history_request``), never typed when filing
+FROM_HISTORY: dict[str, frozenset[str]] = {"temporary": frozenset({"prior_grants_same_cause"})}
+
+
+def _property_finding(case: Application) -> bool | None:
+    """The latest township visit's finding on the property (DB-19), or None when the visitors did not judge it."""
+    visit = case.investigations.filter(by_county=False).order_by("-visited_on", "-pk").first()
+    return visit.property_ok if visit is not None else None
+
+
+def _history_request(case: Application, today: date) -> dict[str, Any]:
+    """What the request's history fields are, read from the records rather than typed: LS-05's grants for the same
+    cause in the calendar year of the decision (approved 临时救助 of the household, this case excluded)."""
+    if case.program != "temporary":
+        return {}
+    cause = str(case.request_data.get("cause") or "").strip()
+    if not cause:
+        return {}
+    earlier = (
+        Application.objects.filter(
+            household_id=case.household_id,
+            program="temporary",
+            status=Status.APPROVED,
+            decided_on__year=today.year,
+        )
+        .exclude(pk=case.pk)
+        .values_list("request_data", flat=True)
+    )
+    return {
+        "prior_grants_same_cause": sum(1 for data in earlier if str(data.get("cause") or "").strip() == cause)
+    }
+
+
 def _subject_request(case: Application) -> dict[str, Any]:
     program = PROGRAMS[case.program]
     if program.per_person and "subject" in {f for f in serialize.field_hints(program.request)}:
@@ -671,16 +729,16 @@ def _publishable(case: Application, today: date, policy: PolicySet | None = None
         return False
     subject = case.subject or case.applicant
     minor = age_on(subject.birth_date, today) < 18 if subject else False
-    return not (case.program == "tekun" and minor)
+    return not (case.program == "tekun" and minor and not policy.get("tekun").publish_minors)
 
 
-def _notice_fields(case: Application, policy: PolicySet) -> dict[str, Any]:
+def _notice_fields(case: Application, policy: PolicySet, today: date) -> dict[str, Any]:
     members = 1
     facts = (case.decision or {}).get("facts", {})
     if isinstance(facts.get("members"), int):
         members = facts["members"]
     # DB-34: a minor's name is never published, only the count
-    minor = age_on(case.applicant.birth_date, timezone.localdate()) < 18
+    minor = age_on(case.applicant.birth_date, today) < 18
     return {
         "public_name": _("(未成年人)") if minor else case.applicant.name,
         "public_members": members,
@@ -701,7 +759,7 @@ def notice_publish(*, actor: Any, application: Application, today: date | None =
     with transaction.atomic():
         case = _locked(application, "publish")
         # what is published comes from the locked row (the review's amount), never from the caller's copy
-        fields = _notice_fields(case, policy)
+        fields = _notice_fields(case, policy, today)
         if not _publishable(case, today, policy):
             case.status = Status.NOTICE_ENDED
             refresh_clock(case, today=today)
@@ -765,7 +823,7 @@ def notices_publish_batch(
         policies = policy_memo()
         for case in cases:
             policy = policies(case.region_id, today)
-            fields = _notice_fields(case, policy)
+            fields = _notice_fields(case, policy, today)
             if not fields["complaint_phone"]:
                 raise ValidationFailed(_("请先在政策参数中设置乡镇监督举报电话(公示须载明)"))
             if not _publishable(case, today, policy):
@@ -947,12 +1005,12 @@ def _may_decide(actor: Any, case: Application, policy: PolicySet, *, amount: Dec
     _require(actor, Capability.DECIDE_CASES, case.region_id)
     if actor.role == Role.TOWNSHIP_HEAD:
         delegated = policy.get("dibao").confirmation_level == "township_delegated"
+        # LS-03: the amount decided is the whole assistance; a 先行救助 prepayment is part of it (LS-04), not extra
         value = amount if amount is not None else case.proposed_amount
-        total = (value or Decimal("0")) + (case.prepaid_amount or Decimal("0"))
         small = (
             case.program == "temporary"
             and value is not None
-            and total <= policy.get("temporary").township_delegated_limit
+            and value <= policy.get("temporary").township_delegated_limit
         )
         if not (delegated or small):
             raise PermissionDeniedError(_("审核确认权限在县级民政部门(当地未下放乡镇)"))
@@ -978,11 +1036,24 @@ def quota_room(*, region_code: str, program: str) -> tuple[Quota | None, int]:
     return best
 
 
-def _first_month(decided_on: date, payment_start: str) -> date:
+def _first_month(decided_on: date, decision: dict[str, Any], policy: PolicySet) -> date:
+    """The first month paid (DB-29): what the program's own rule says (its decision's fact ``pays_from``: a month,
+    or "decision_month" / "next_month" — e.g. 优抚 from the month of confirmation, 军人抚恤优待条例 Art. 19 and 27),
+    else the 低保 policy's ``payment_start``."""
     first = decided_on.replace(day=1)
-    if payment_start == "same_month":
+    stated = (decision.get("facts") or {}).get("pays_from")
+    if stated in (None, ""):
+        stated = "decision_month" if policy.get("dibao").payment_start == "same_month" else "next_month"
+    if stated == "decision_month":
         return first
-    return (first + timedelta(days=32)).replace(day=1)
+    if stated == "next_month":
+        return (first + timedelta(days=32)).replace(day=1)
+    try:
+        return date.fromisoformat(str(stated)).replace(day=1)
+    except ValueError:
+        raise ValidationFailed(
+            _("测算结果的起始发放月份无法识别：%(v)s") % {"v": stated}, fields={"amount": [_("无效")]}
+        ) from None
 
 
 def _approval_blockers(case: Application, *, approve: bool) -> None:
@@ -1031,8 +1102,8 @@ def _approve(case: Application, actor: Any, value: Decimal, policy: PolicySet, t
     """Fix the amount and the first month (DB-29) on the case and build (not save) its benefit."""
     case.decided_by, case.decided_on = actor, today
     case.approved_amount = value
-    case.first_payment_month = _first_month(today, policy.get("dibao").payment_start)
     snapshot = case.decision or {}
+    case.first_payment_month = _first_month(today, snapshot, policy)
     review_months = int(snapshot.get("review_months") or 12)
     first = case.first_payment_month
     due_month = first.month - 1 + review_months

@@ -66,7 +66,13 @@ def case_new(request: HttpRequest, household: int) -> HttpResponse:
         request.POST or None, members=members, documents=documents, initial={"program": program.code}
     )
     # the program's own facts (the cause and costs of a 临时救助, a funeral's items …), kept with the case
-    extra = [field for field in request_fields(program, request.POST or None) if field.kind != "subject"]
+    # (what the review reads from the household's history is not typed here: LS-05's earlier grants)
+    hidden = services.FROM_HISTORY.get(program.code, frozenset())
+    extra = [
+        field
+        for field in request_fields(program, request.POST or None)
+        if field.kind != "subject" and field.name not in hidden
+    ]
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -74,7 +80,9 @@ def case_new(request: HttpRequest, household: int) -> HttpResponse:
             by_pk = {m.pk: m for m in members}
             try:
                 request_data = {
-                    k: v for k, v in request_from_post(program, request.POST).items() if k != "subject"
+                    k: v
+                    for k, v in request_from_post(program, request.POST).items()
+                    if k != "subject" and k not in hidden
                 }
                 if "urgent" in {x.name for x in extra}:
                     request_data["urgent"] = data["urgent"]
@@ -229,6 +237,7 @@ def _visit(county: bool) -> Handler:
             findings=data["findings"],
             remote=data["remote"],
             document=_document(case, data["document"]),
+            property_ok={"ok": True, "excess": False}.get(data.get("property_finding") or ""),
         )
         record = services.county_visit_record if county else services.investigation_record
         return record(actor=request.user, application=case, data=visit)

@@ -25,7 +25,7 @@ from django.db.models import Count, Exists, Field, Max, OuterRef, Sum
 from django.utils.translation import gettext as _
 
 from minzheng.benefits.models import BenefitChange, Recovery
-from minzheng.cases.models import Benefit
+from minzheng.cases.models import PERIOD_MONTHS, Benefit, Period
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.months import add_months, months_between
 from minzheng.core.scope import code_range
@@ -84,15 +84,53 @@ def _materialized() -> str:
     return "MATERIALIZED" if connection.vendor == "postgresql" else ""
 
 
+def _month_index(column: str) -> str:
+    """year × 12 + month of a date column, as an integer (the months between two dates is a difference of these)."""
+    if connection.vendor == "sqlite":
+        return (
+            f"(CAST(strftime('%%Y', {column}) AS INTEGER) * 12 + CAST(strftime('%%m', {column}) AS INTEGER))"
+        )
+    return (
+        f"(CAST(EXTRACT(YEAR FROM {column}) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM {column}) AS INTEGER))"
+    )
+
+
+def month_index(month: date) -> int:
+    return month.year * 12 + month.month
+
+
+def is_due(period: str, first_month: date, month: date) -> bool:
+    """Whether a recurring benefit pays in ``month``: every month, or every 3 or 12 months from its first month."""
+    every = PERIOD_MONTHS.get(period)
+    return (
+        every is not None
+        and month >= first_month
+        and (month_index(month) - month_index(first_month)) % every == 0
+    )
+
+
 def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
     """The INSERT … SELECT of one chunk's regular lines (two placeholders left for the benefit id range).
 
     The change in force is looked up with scalar subqueries, not joined: a join on `change.id = (subquery)` made
-    PostgreSQL hash the whole change table for every chunk (a million rows twenty times over)."""
+    PostgreSQL hash the whole change table for every chunk (a million rows twenty times over).
+
+    A monthly benefit pays each month's amount; a quarterly or yearly one pays its amount (the period's) in the
+    months 3 or 12 apart from its first month that fall in the cycle (``is_due``); a one-off grant pays once."""
     benefit, household, member, line = (_table(m) for m in (Benefit, Household, Member, RosterLine))
     months = months_between(plan.period_start, plan.period_end)
-    monthly_sum = " + ".join(f"COALESCE({_in_force_sql('new_amount')}, 0)" for _month in months)
-    amount = f"CASE WHEN b.period = 'monthly' THEN {monthly_sum} ELSE b.amount END"
+    in_force = _in_force_sql("new_amount")
+    monthly_sum = " + ".join(f"COALESCE({in_force}, 0)" for _month in months)
+    every = f"CASE b.period WHEN '{Period.QUARTERLY}' THEN 3 ELSE 12 END"
+    periodic_sum = " + ".join(
+        f"CASE WHEN (%s - {_month_index('b.first_month')}) %% ({every}) = 0 THEN COALESCE({in_force}, 0) ELSE 0 END"
+        for _month in months
+    )
+    amount = (
+        f"CASE WHEN b.period = '{Period.MONTHLY}' THEN {monthly_sum} "
+        f"WHEN b.period IN ('{Period.QUARTERLY}', '{Period.YEARLY}') THEN {periodic_sum} ELSE b.amount END"
+    )
+    amount_params = [*months, *[p for m in months for p in (month_index(m), m)]]
     low, high = region_range(plan.region)
     program_marks = ", ".join(["%s"] * len(plan.programs))
     sql = f"""
@@ -108,7 +146,7 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
             LEFT JOIN {member} pm ON pm.id = b.member_id
             WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
               AND b.program IN ({program_marks}) AND b.first_month <= %s
-              AND (b.period = 'monthly' OR (
+              AND (b.period <> 'one_off' OR (
                   b.first_month >= %s
                   AND NOT EXISTS (SELECT 1 FROM {line} o WHERE o.benefit_id = b.id AND o.cycle_id <> %s)
               ))
@@ -133,7 +171,7 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
     # the INSERT's cycle and months
     return sql, [
         plan.period_end,
-        *months,
+        *amount_params,
         "__LOW__",
         "__HIGH__",
         *where_tail,
@@ -168,16 +206,20 @@ def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[lis
         line = _line_for(plan, benefit, lines)
         line.arrears_amount = sum((a for _m, a in paid), ZERO)
         line.months_from = min(m for m, _a in paid)
-        _append_note(
-            line,
-            _("补发 %(from)s 至 %(to)s 共 %(n)s 个月：%(detail)s")
-            % {
+        if benefit.period == Period.MONTHLY:
+            text = _("补发 %(from)s 至 %(to)s 共 %(n)s 个月：%(detail)s") % {
                 "from": f"{paid[0][0]:%Y-%m}",
                 "to": f"{paid[-1][0]:%Y-%m}",
                 "n": len(paid),
                 "detail": " + ".join(str(a) for _m, a in paid),
-            },
-        )
+            }
+        else:  # a quarter's or a year's amount, due in the months named
+            text = _("补发 %(months)s 应发的%(period)s金额：%(detail)s") % {
+                "months": "、".join(f"{m:%Y-%m}" for m, _a in paid),
+                "period": Period(benefit.period).label,
+                "detail": " + ".join(str(a) for _m, a in paid),
+            }
+        _append_note(line, text)
         touched.add(benefit.pk)
     for old in reissues:
         line = _line_for(plan, old.benefit, lines)
@@ -309,7 +351,7 @@ def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, li
             region_id__gte=low_code,
             region_id__lt=high_code,
             program__in=plan.programs,
-            period="monthly",
+            period__in=list(PERIOD_MONTHS),
             first_month__gte=plan.arrears_window,
             first_month__lt=plan.period_start,
         )
@@ -331,7 +373,11 @@ def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, li
         start = max(benefit.first_month, floor)
         if benefit.pk in covered:
             start = max(start, add_months(covered[benefit.pk], 1))
-        months = months_between(start, add_months(plan.period_start, -1))
+        months = [
+            m
+            for m in months_between(start, add_months(plan.period_start, -1))
+            if is_due(benefit.period, benefit.first_month, m)
+        ]
         if months:
             owed[benefit.pk] = months
     if not owed:

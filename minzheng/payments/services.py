@@ -18,8 +18,14 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
-from minzheng.audit.services import audit_record
+from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.benefits.models import BenefitChange, ChangeKind
+from minzheng.benefits.services import BENEFIT_CHANGED
+from minzheng.benefits.spans import spans_refresh
+from minzheng.cases.models import Benefit, Period
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
+from minzheng.core.money import ZERO
+from minzheng.core.months import add_months
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.payments import checks, generation
 from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine
@@ -299,6 +305,8 @@ def _transition(
                 updates += ["approved_by", "approved_at"]
             locked.state = to
             locked.save(update_fields=updates)
+            if to == CycleState.APPROVED:
+                _end_paid_one_offs(locked, actor)
             audit_record(
                 event_code=event,
                 actor=actor,
@@ -314,6 +322,65 @@ def _transition(
             % {"n": blocking}
         )
     return locked
+
+
+def _end_paid_one_offs(cycle: PayCycle, actor: Any) -> int:
+    """One-off grants (临时救助, funeral and other one-off payments) this approved roster pays end here: they leave the
+    live benefits (quota, public roll, reports in force) with a change to 0 from the month after their own, so a
+    grant is in force in its month only. A failed line is still reissued (reissues do not need a live benefit).
+    Set-based: one UPDATE, one bulk insert, one batch of audit events."""
+    benefits = list(
+        Benefit.objects.select_for_update(of=("self",))
+        .filter(
+            pk__in=RosterLine.objects.filter(cycle=cycle, regular_amount__gt=0).values("benefit_id"),
+            period=Period.ONE_OFF,
+        )
+        .exclude(state__in=[Benefit.State.STOPPED, Benefit.State.ENDED])
+        .order_by("pk")
+    )
+    if not benefits:
+        return 0
+    reason = _("一次性发放：已列入审批的发放名册(%(period)s)") % {"period": f"{cycle.period_start:%Y-%m}"}
+    BenefitChange.objects.bulk_create(
+        [
+            BenefitChange(
+                benefit=b,
+                region_id=b.region_id,
+                kind=ChangeKind.STOPPED,
+                effective_month=add_months(b.first_month, 1),
+                old_amount=b.amount,
+                new_amount=ZERO,
+                reason=reason,
+                actor=actor,
+            )
+            for b in benefits
+        ]
+    )
+    ids = [b.pk for b in benefits]
+    Benefit.objects.filter(pk__in=ids).update(state=Benefit.State.ENDED)
+    spans_refresh(ids)
+    audit_record_many(
+        specs=[
+            EventSpec(
+                event_code=BENEFIT_CHANGED,
+                actor=actor,
+                region_code=b.region_id,
+                target=b,
+                target_repr=f"{b.pk} {b.program}",
+                old={"amount": str(b.amount), "state": b.state},
+                new={
+                    "kind": ChangeKind.STOPPED,
+                    "state": Benefit.State.ENDED,
+                    "amount": "0.00",
+                    "from": add_months(b.first_month, 1).isoformat(),
+                    "reason": reason,
+                    "cycle": cycle.pk,
+                },
+            )
+            for b in benefits
+        ]
+    )
+    return len(benefits)
 
 
 def cycle_confirm_checked(*, actor: Any, cycle: PayCycle) -> PayCycle:

@@ -98,7 +98,8 @@ class Decision:
     near_dibao: bool = False
     zero_after_rounding: bool = False
     review_months: int | None = None
-    #: "monthly" (元/月), "one_off" (元, once) or "none" (an assessment without money, e.g. elder ability level)
+    #: "monthly" (元/月), "quarterly" (元/季) or "yearly" (元/年) — the amount of one period, recurring — "one_off"
+    #: (元, once) or "none" (an assessment without money, e.g. elder ability level)
     period: str = "monthly"
     #: whom the decision is about, for programs decided per person (高龄津贴, 特困 …)
     subject: str = ""

@@ -12,9 +12,38 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy
 
+from minzheng.rules import (
+    dibao,
+    disability,
+    elder_ability,
+    elderly_allowance,
+    funeral_subsidy,
+    medical,
+    tekun,
+    temporary,
+    veterans,
+)
 from minzheng.rules.common import param
 
 FREQUENCY_CHOICES = {"monthly": gettext_lazy("按月"), "quarterly": gettext_lazy("按季")}
+
+#: every program by GLOSSARY code (rules.programs.PROGRAMS, which imports this module, so read from the modules
+#: themselves; a test keeps the two equal): a code not in it would be accepted and silently do nothing
+PROGRAM_CHOICES = {
+    p.code: p.label
+    for module in (
+        dibao,
+        tekun,
+        temporary,
+        medical,
+        elderly_allowance,
+        funeral_subsidy,
+        disability,
+        veterans,
+        elder_ability,
+    )
+    for p in module.PROGRAMS
+}
 
 
 @dataclass(frozen=True)
@@ -23,7 +52,8 @@ class Policy:
         (),
         gettext_lazy("按季发放的救助项目(其余按月)"),
         rules=("DB-41", "YF-11"),
-        help_text=gettext_lazy("填写项目代码，如 veterans_monthly、conscript_family"),
+        choices=PROGRAM_CHOICES,
+        help_text=gettext_lazy('填写项目代码的列表，如 ["veterans", "conscript_family"]'),
     )
     arrears_max_months: int = param(
         12, gettext_lazy("补发最多追溯月数(超过的须人工核实后另行处理)"), rules=("DB-29",)

@@ -23,7 +23,9 @@ class Policy:
     spot_check_ratio: Fraction = param(Fraction(0), gettext_lazy("县级抽查比例"), rules=("DB-28",))
     due_soon_working_days: int = param(3, gettext_lazy("临近期限提醒(工作日)"))
     tekun_township_wd: int = param(15, gettext_lazy("特困：乡镇调查初审时限(工作日)"), rules=("TK-09",))
-    tekun_county_wd: int = param(10, gettext_lazy("特困：公示后县级确认时限(工作日)"), rules=("TK-09",))
+    # DOMAIN.md §13 tekun.county_confirm_wd: 15 (TK-09's 10 is one locality's example); a minor, never published,
+    # counts it from the township's review
+    tekun_county_wd: int = param(15, gettext_lazy("特困：公示后县级确认时限(工作日)"), rules=("TK-09",))
     objection_reinvestigate_wd: int = param(
         15, gettext_lazy("公示有异议：重新调查、初审时限(工作日)"), rules=("DB-26", "TK-09")
     )

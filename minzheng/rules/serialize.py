@@ -111,7 +111,11 @@ def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None 
         if not isinstance(value, str):
             raise _Problem(path, _("应为文字"))
         if choices and value not in choices:
-            raise _Problem(path, _("应为以下之一：%(options)s") % {"options": "、".join(choices)})
+            raise _Problem(
+                path,
+                _("“%(value)s”无效，应为以下之一：%(options)s")
+                % {"value": value, "options": "、".join(choices)},
+            )
         return value
     raise TypeError(f"unsupported type in a rule dataclass: {hint!r}")
 

@@ -173,6 +173,7 @@ def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_revi
     url = reverse("cases:new", kwargs={"household": household.pk})
     page = client_for("township_a_clerk").get(url, {"program": "temporary"}).content.decode()
     assert "临时救助申请事项" in page and "救助事由" in page
+    assert "本年度同一事由已救助次数" not in page  # LS-05: read from the household's history at the review
     head = household.members.get(relation=Relation.HEAD)
     response = client_for("township_a_clerk").post(
         url,
@@ -183,12 +184,38 @@ def test_a_temporary_assistance_case_is_filed_with_its_own_facts_and_can_be_revi
             "r_cause": "重病住院",
             "r_assessed_need": "3000",
             "r_forms": '["cash"]',
+            "r_prior_grants_same_cause": "0",
         },
     )
     assert response.status_code == 302
     case = Application.objects.get(household=household)
+    assert "prior_grants_same_cause" not in case.request_data
     assert case.request_data["cause"] == "重病住院" and case.request_data["assessed_need"] == "3000"
     to_checked(personas, case)
     services.review_record(actor=personas["township_a_head"], application=case, agree=True, opinion="")
     case.refresh_from_db()
     assert case.proposed_amount == 3000
+
+
+def test_the_visit_form_records_the_visitors_property_finding(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    case = submit(personas, poor_household(personas))
+    client = client_for("township_a_clerk")
+    client.post(reverse("cases:action", kwargs={"pk": case.pk, "action": "accept"}))
+    response = client.post(
+        reverse("cases:action", kwargs={"pk": case.pk, "action": "investigate"}),
+        {
+            "investigate-visited_on": timezone.localdate().isoformat(),
+            "investigate-staff": [personas["township_a_clerk"].pk, personas["village_a1_officer"].pk],
+            "investigate-methods": ["home_visit"],
+            "investigate-members_present": "户主",
+            "investigate-member_signed": "on",
+            "investigate-property_finding": "excess",
+            "investigate-findings": "家有小轿车一辆",
+        },
+    )
+    assert response.status_code == 302
+    visit = Application.objects.get(pk=case.pk).investigations.get()
+    assert visit.property_ok is False
+    assert "财产超过当地规定" in client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()

@@ -617,8 +617,8 @@ SERVING = ConscriptFamilyRequest(conscript_name="王小兵", enlistment_date=dat
     ("frequency", "expected", "period", "per_year"),
     [
         ("monthly", "1500", "monthly", 12),  # 18000 ÷ 12
-        ("quarterly", "4500", "one_off", 4),  # 18000 ÷ 4
-        ("annual", "18000", "one_off", 1),
+        ("quarterly", "4500", "quarterly", 4),  # 18000 ÷ 4, every quarter
+        ("annual", "18000", "yearly", 1),  # every year
     ],
 )
 def test_conscript_family_allowance_per_payment_period(
@@ -767,3 +767,9 @@ def test_a_negative_standard_is_refused_rather_than_paid() -> None:
     policy = replace(POLICY, local_average_monthly_wage_last_year=Decimal("-1"))
     with pytest.raises(ValidationFailed, match="负数"):
         decide("disabled", Request(disability_cause="war", disability_grade=1), policy=policy)
+
+
+def test_without_an_approval_date_the_pension_starts_in_the_month_the_procedure_confirms_it() -> None:
+    decision = decide("disabled", Request(disability_cause="war", disability_grade=8))
+    assert decision.facts["pays_from"] == "decision_month"
+    assert "自批准当月起发给" in text(decision)

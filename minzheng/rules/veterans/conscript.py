@@ -132,8 +132,12 @@ def assess_conscript_family(
             "service_from": enlisted.isoformat(),
         }
     )
-    # a monthly payment is a monthly amount; a quarterly or yearly one is paid once per period
-    return _conscript_decision(notes, True, amount, "monthly" if frequency == "monthly" else "one_off")
+    # the amount is one payment's; the period says how often it recurs (every 3 or 12 months from the first month)
+    return _conscript_decision(notes, True, amount, PERIODS[frequency])
+
+
+#: the policy's frequency → the decision's (and the benefit's) payment period
+PERIODS = {"monthly": "monthly", "quarterly": "quarterly", "annual": "yearly"}
 
 
 def _conscript_decision(notes: Notes, eligible: bool, amount: Decimal, period: str) -> Decision:

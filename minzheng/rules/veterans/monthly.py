@@ -252,6 +252,9 @@ def survivor_pension(
             ("YF-03",),
             "第十九条第一款",
         )
+    else:  # the procedure fixes the month when it confirms the case
+        notes.facts["pays_from"] = "decision_month"
+        notes.add(_("自审核确认当月起发给"), ("YF-03",), "第十九条第一款")
     return amount
 
 
@@ -345,6 +348,9 @@ def disability_pension(
             ("YF-05",),
             "第二十七条第二款",
         )
+    elif "pays_from" not in notes.facts:  # the procedure fixes the month when it confirms the case
+        notes.facts["pays_from"] = "decision_month"
+        notes.add(_("自批准当月起发给"), ("YF-05",), "第二十七条第二款")
     return amount
 
 
