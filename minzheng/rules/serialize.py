@@ -68,6 +68,8 @@ def _fraction(value: Any, path: str) -> Fraction:
 
 def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None = None) -> Any:
     """One JSON value to the Python value the hint asks for; raises _Problem naming the path."""
+    if hint is Any:  # free JSON, checked by whoever reads it (a scenario's request, checked by the program's Request)
+        return value
     optional, hint = _optional(hint)
     if value is None:
         if optional:
@@ -181,6 +183,8 @@ def to_json(value: Any) -> Any:
 
 def schema_for(hint: Any, choices: Mapping[str, Any] | None = None, description: str = "") -> dict[str, Any]:
     """JSON Schema (draft 2020-12) for a hint of the vocabulary above."""
+    if hint is Any:
+        return {"description": description} if description else {}
     optional, hint = _optional(hint)
     origin = typing.get_origin(hint)
     result: dict[str, Any]
