@@ -449,7 +449,7 @@ class Player:
                     actor=self.clerk,
                     line=line,
                     how=action.reissue,
-                    note=_("情景：人工发放") if action.reissue == "manual" else "",
+                    note=_("情景：已由乡镇以现金发放") if action.reissue == "manual" else "",
                 )
             result.append(roster_line(line))
         return result
@@ -514,7 +514,16 @@ class Player:
                 reason = action.reason or (_("情景：按重新测算结果停止") if recheck.new_eligible is False else "")
                 recheck_apply(actor=self.approver, recheck=recheck, reason=reason, taper=action.taper, today=day)
             else:
-                recheck_dismiss(actor=self.approver, recheck=recheck, reason=action.reason or _("情况无变化"))
+                # keeping a benefit against the new decision is the county's call; otherwise the township's
+                against = recheck.trigger != "review" and (
+                    recheck.new_eligible is False
+                    or (recheck.new_amount is not None and recheck.new_amount != recheck.old_amount)
+                )
+                recheck_dismiss(
+                    actor=self.approver if against else self.clerk,
+                    recheck=recheck,
+                    reason=action.reason or _("情况无变化"),
+                )
             done.append({"program": recheck.benefit.program, "reason": recheck.reason, "action": action.action})
         out["rechecks_handled"] = done
 
