@@ -505,7 +505,8 @@ class Player:
     def _do_recheck(self, day: date, action: fmt.RecheckStep, out: dict[str, Any]) -> None:
         from minzheng.benefits.services import recheck_apply, recheck_dismiss
 
-        rechecks = self._open_rechecks(action)
+        # a review waiting for its visit is the review_visit step's business, not this one's
+        rechecks = [r for r in self._open_rechecks(action) if r.trigger != "review" or r.visit_id is not None]
         if not rechecks:
             raise _NoSuch(_("没有待处理的复核提示"))
         done = []
