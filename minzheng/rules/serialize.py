@@ -68,7 +68,9 @@ def _fraction(value: Any, path: str) -> Fraction:
 
 def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None = None) -> Any:
     """One JSON value to the Python value the hint asks for; raises _Problem naming the path."""
-    if hint is Any:  # free JSON, checked by whoever reads it (a scenario's request, checked by the program's Request)
+    if (
+        hint is Any
+    ):  # free JSON, checked by whoever reads it (a scenario's request, checked by the program's Request)
         return value
     optional, hint = _optional(hint)
     if value is None:

@@ -24,6 +24,7 @@ from minzheng.registry.models import (
     HukouType,
     IncomeCategory,
     IncomeExclusion,
+    NonCoresidentReason,
     Relation,
     Schooling,
     VeteranCategory,
@@ -52,7 +53,7 @@ class Member:
     sex: str = field(default="", metadata=_choices(["", "male", "female"]))
     hukou_status: str = field(default=HukouStatus.LOCAL, metadata=_choices(HukouStatus.values))
     is_coresident: bool = True
-    non_coresident_reason: str = ""
+    non_coresident_reason: str = field(default="", metadata=_choices(NonCoresidentReason.values))
     away_for_work: bool = False
     work_capacity: str = field(default=WorkCapacity.FULL, metadata=_choices(WorkCapacity.values))
     schooling: str = field(default="", metadata=_choices(Schooling.values))
@@ -119,6 +120,7 @@ class Submit:
         default_factory=dict, metadata=_label("该项目的申请事项(与 CASE.json 的 request 相同)")
     )
     reason: str = "生活困难"
+    urgent: bool = field(default=False, metadata=_label("急难(临时救助可先行救助)"))
 
 
 @dataclass(frozen=True)
@@ -131,8 +133,29 @@ class Procedure:
     subject: str = ""
     request: dict[str, Any] = field(default_factory=dict)
     reason: str = "生活困难"
-    approve: bool = True
+    urgent: bool = False
+    approve: bool | None = field(
+        default=None, metadata=_label("空 = 按初审测算：符合条件则确认，否则不予确认")
+    )
     reasons: str = ""
+
+
+@dataclass(frozen=True)
+class Prepay:
+    """先行救助 (LS-04) of an urgent 临时救助 application (by the township clerk)."""
+
+    amount: Decimal
+    program: str = "temporary"
+    subject: str = ""
+
+
+@dataclass(frozen=True)
+class ChangeHead:
+    """户主变更 (e.g. after the head died): the new head, the old head's new relation; the bank account holder
+    becomes the new head."""
+
+    member: str
+    old_head_relation: str = field(default="other", metadata=_choices(Relation.values))
 
 
 @dataclass(frozen=True)
@@ -266,6 +289,7 @@ class Fraud:
 STEP_KINDS: dict[str, type] = {
     "submit": Submit,
     "accept": CaseRef,
+    "prepay": Prepay,
     "visit": Visit,
     "check": Check,
     "review": Review,
@@ -276,6 +300,7 @@ STEP_KINDS: dict[str, type] = {
     "month_end": MonthEnd,
     "death": Death,
     "birth": Birth,
+    "change_head": ChangeHead,
     "income": IncomeChange,
     "recheck": RecheckStep,
     "review_visit": ReviewVisit,
@@ -293,6 +318,7 @@ class Step:
     note: str = ""
     submit: Submit | None = None
     accept: CaseRef | None = None
+    prepay: Prepay | None = None
     visit: Visit | None = None
     check: Check | None = None
     review: Review | None = None
@@ -303,6 +329,7 @@ class Step:
     month_end: MonthEnd | None = None
     death: Death | None = None
     birth: Birth | None = None
+    change_head: ChangeHead | None = None
     income: IncomeChange | None = None
     recheck: RecheckStep | None = None
     review_visit: ReviewVisit | None = None
@@ -353,7 +380,9 @@ def scenario_from_json(data: Any) -> Scenario:
         if not member.id_number and (member.birth_date is None or not member.sex):
             raise _fail(f"household.members[{index}]", _("请填写身份证号，或填写出生日期和性别"))
         if names.count(member.name) > 1:
-            raise _fail(f"household.members[{index}].name", _("同一户内姓名不能重复：%(n)s") % {"n": member.name})
+            raise _fail(
+                f"household.members[{index}].name", _("同一户内姓名不能重复：%(n)s") % {"n": member.name}
+            )
     if sum(1 for m in scenario.household.members if m.relation == Relation.HEAD) != 1:
         raise _fail("household.members", _("须有且只有一名户主(relation 为 head)"))
     previous: dt.date | None = None
@@ -372,7 +401,9 @@ def scenario_from_json(data: Any) -> Scenario:
         for key in ("request",):
             request = getattr(action, key, None)
             if request is not None:
-                serialize.build(PROGRAMS[action.program].request, request, path=f"steps[{index}].{step.kind}.request")
+                serialize.build(
+                    PROGRAMS[action.program].request, request, path=f"steps[{index}].{step.kind}.request"
+                )
     return scenario
 
 

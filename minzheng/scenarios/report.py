@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 KIND_LABELS = {
+    "household": gettext_lazy("建立家庭档案"),
     "submit": gettext_lazy("提出申请"),
+    "prepay": gettext_lazy("先行救助"),
+    "change_head": gettext_lazy("变更户主"),
     "accept": gettext_lazy("受理"),
     "visit": gettext_lazy("入户调查"),
     "check": gettext_lazy("经济状况核对"),
@@ -50,8 +53,13 @@ def render_text(result: dict[str, Any], *, explain: bool = False) -> str:
         about = f"({benefit['subject']})" if benefit["subject"] else ""
         out.append(
             _("  %(p)s%(s)s：%(state)s，%(a)s 元，自 %(m)s 起")
-            % {"p": benefit["program"], "s": about, "state": benefit["state"], "a": benefit["amount"],
-               "m": benefit["first_month"]}
+            % {
+                "p": benefit["program"],
+                "s": about,
+                "state": benefit["state"],
+                "a": benefit["amount"],
+                "m": benefit["first_month"],
+            }
         )
         for change in benefit["history"]:
             out.append("    " + _change(change))
@@ -89,8 +97,13 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
         out.append(
             more
             + _("公示 %(a)s 至 %(b)s：%(n)s，%(k)s 人，%(m)s 元")
-            % {"a": n["starts_on"], "b": n["ends_on"], "n": n["public_name"], "k": n["public_members"],
-               "m": n["public_amount"]}
+            % {
+                "a": n["starts_on"],
+                "b": n["ends_on"],
+                "n": n["public_name"],
+                "k": n["public_members"],
+                "m": n["public_amount"],
+            }
         )
     if step.get("benefit"):
         b = step["benefit"]
@@ -99,8 +112,7 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
         out.append(more + _("不予确认：%(r)s") % {"r": step["refusal_reasons"]})
     for review in step.get("reviews", []):
         out.append(
-            more
-            + _("复核测算：%(o)s → %(n)s 元") % {"o": review["old_amount"], "n": review["new_amount"]}
+            more + _("复核测算：%(o)s → %(n)s 元") % {"o": review["old_amount"], "n": review["new_amount"]}
         )
         if review.get("decision"):
             _decision(out, review["decision"], explain, more + "  ")
@@ -121,7 +133,8 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
             amounts = f"  {recheck['old_amount']} → {recheck['new_amount']}"
         out.append(
             more
-            + _("复核提示(%(t)s，%(m)s 起)：%(r)s") % {"t": recheck["trigger"], "m": recheck["month"], "r": recheck["reason"]}
+            + _("复核提示(%(t)s，%(m)s 起)：%(r)s")
+            % {"t": recheck["trigger"], "m": recheck["month"], "r": recheck["reason"]}
             + amounts
         )
 

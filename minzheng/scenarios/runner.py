@@ -102,12 +102,27 @@ class Player:
     # —— the whole run ——
     def play(self) -> dict[str, Any]:
         first = self.scenario.steps[0].date if self.scenario.steps else date.today()  # noqa: DTZ011 - only a default
+        steps: list[dict[str, Any]] = []
         with clock_at(first):
+            # 公示 must carry a complaint phone: set at the township, so a scenario's county row cannot drop it
+            self._policy_row(
+                fmt.PolicyRow(
+                    region=self.township,
+                    effective_from=date(2000, 1, 1),
+                    values={"procedure.complaint_phone": "0830-8188123"},
+                    note="乡镇监督举报电话",
+                )
+            )
             for row in self.scenario.policy:
                 self._policy_row(row)
-            self._create_household()
-        steps = []
-        for step in self.scenario.steps:
+            created: dict[str, Any] = {"date": first.isoformat(), "kind": "household"}
+            steps.append(created)
+            try:
+                self._create_household()
+            except DomainError as exc:
+                _record_error(created, exc)
+                created["error"] = _("建立家庭档案失败，其后各步未执行：%(m)s") % {"m": created["error"]}
+        for step in self.scenario.steps if self.household is not None else ():
             with clock_at(step.date):
                 steps.append(self._step(step))
         return {
@@ -126,10 +141,7 @@ class Player:
         try:
             handler(step.date, step.action, out)
         except DomainError as exc:
-            out["error"] = str(exc.message)
-            fields = getattr(exc, "fields", None)
-            if fields:
-                out["error_fields"] = {k: [str(m) for m in v] for k, v in fields.items()}
+            _record_error(out, exc)
         out.update(self._consequences())
         return out
 
@@ -201,8 +213,15 @@ class Player:
                 doc_type=kind,
             )
         for income in spec.incomes:
-            self._income_add(income.category, income.monthly_amount, income.source, income.member, income.exclusion,
-                             income.period_start, income.period_end)
+            self._income_add(
+                income.category,
+                income.monthly_amount,
+                income.source,
+                income.member,
+                income.exclusion,
+                income.period_start,
+                income.period_end,
+            )
         self._consequences()  # what creating the household triggered is not a step's doing
 
     def _member(self, name: str) -> Any:
@@ -266,15 +285,29 @@ class Player:
             subject=self._member(action.subject) if action.subject else None,
             request_data=dict(action.request) or None,
             reason=action.reason,
+            urgent=action.urgent,
             today=day,
         )
         self.applications.append(case)
-        out["application"] = {"program": case.program, "applicant": applicant.name, "subject": case.subject.name}
+        out["application"] = {
+            "program": case.program,
+            "applicant": applicant.name,
+            "subject": case.subject.name,
+        }
 
     def _do_accept(self, day: date, ref: fmt.CaseRef, out: dict[str, Any]) -> None:
         from minzheng.cases import services
 
         case = services.application_accept(actor=self.clerk, application=self._case(ref), today=day)
+        out["status"] = case.status
+
+    def _do_prepay(self, day: date, action: fmt.Prepay, out: dict[str, Any]) -> None:
+        from minzheng.cases import services
+
+        case = services.application_prepay(
+            actor=self.clerk, application=self._case(action), amount=action.amount, today=day
+        )
+        out["prepaid_amount"] = _money(case.prepaid_amount)
         out["status"] = case.status
 
     def _do_visit(self, day: date, action: fmt.Visit, out: dict[str, Any]) -> None:
@@ -341,16 +374,22 @@ class Player:
         from minzheng.cases import services
 
         amount = getattr(action, "amount", None)
+        case = self._case(action)
+        approve, reasons = action.approve, action.reasons
+        if approve is None:  # a procedure without a stated outcome follows the township's review
+            approve = bool(case.decision and case.decision.get("eligible"))
+            if not approve and not reasons:
+                reasons = _("经审核不符合条件")
         case = services.application_decide(
             actor=self.approver,
-            application=self._case(action),
-            approve=action.approve,
-            reasons=action.reasons,
+            application=case,
+            approve=approve,
+            reasons=reasons,
             amount=amount,
             today=day,
         )
         out["status"] = case.status
-        if action.approve:
+        if approve:
             benefit = case.benefit
             out["benefit"] = {
                 "program": benefit.program,
@@ -381,7 +420,9 @@ class Player:
         check = fmt.Check(program=action.program, subject=action.subject)
         stage("check", day + timedelta(days=2), lambda r: self._do_check(day + timedelta(days=2), check, r))
         review = fmt.Review(program=action.program, subject=action.subject)
-        stage("review", day + timedelta(days=3), lambda r: self._do_review(day + timedelta(days=3), review, r))
+        stage(
+            "review", day + timedelta(days=3), lambda r: self._do_review(day + timedelta(days=3), review, r)
+        )
         published = day + timedelta(days=5)
         stage("publish", published, lambda r: self._do_publish(published, ref, r))
         case = self._case(ref)
@@ -414,14 +455,17 @@ class Player:
         if action.scan:
             out["scan"] = monthly_scan(month=next_month(month))
 
-    def _pay(self, month: date, program: str, action: fmt.MonthEnd, out: dict[str, Any]) -> list[dict[str, Any]]:
+    def _pay(
+        self, month: date, program: str, action: fmt.MonthEnd, out: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         from minzheng.payments import services as payments
         from minzheng.payments.bankfiles import bank_file_export, bank_return_import, templates_for
         from minzheng.payments.models import PaymentStatus, RosterLine
         from minzheng.policy.selectors import policy_for
 
-        if payments.cycle_months(self.township, [program], month) == 3 and month.month % 3 != 1:
-            return []  # a quarterly program is paid at the start of its quarter
+        quarterly = program in policy_for(self.township, month).get("payments").quarterly_programs
+        if quarterly and month.month % 3 != 1:
+            return []  # a quarterly program (YF-11) is paid at the start of its quarter
         cycle = payments.cycle_generate(
             actor=self.clerk, region_code=self.township, programs=[program], period_start=month
         )
@@ -469,6 +513,32 @@ class Player:
         member_add(actor=self.clerk, household=self.household, data=self._member_data(action.member))
         out["member"] = action.member.name
 
+    def _do_change_head(self, day: date, action: fmt.ChangeHead, out: dict[str, Any]) -> None:
+        from minzheng.registry.services import HouseholdData, household_change_head, household_update
+
+        household = household_change_head(
+            actor=self.clerk,
+            household=self.household,
+            new_head=self._member(action.member),
+            old_head_relation=action.old_head_relation,
+        )
+        household_update(
+            actor=self.clerk,
+            household=household,
+            data=HouseholdData(
+                region_code=household.region_id,
+                address=household.address,
+                hukou_type=household.hukou_type,
+                phone=household.phone,
+                bank_name=household.bank_name,
+                account_holder=action.member,
+                account_number=household.account_number,
+                note=household.note,
+            ),
+        )
+        self.household.refresh_from_db()
+        out["head"] = action.member
+
     def _do_income(self, day: date, action: fmt.IncomeChange, out: dict[str, Any]) -> None:
         from minzheng.registry.models import IncomeItem
         from minzheng.registry.services import income_remove
@@ -476,11 +546,15 @@ class Player:
         removed = []
         if action.replace:
             member = self._member(action.member) if action.member else None
-            for item in IncomeItem.objects.filter(household=self.household, member=member, category=action.category):
+            for item in IncomeItem.objects.filter(
+                household=self.household, member=member, category=action.category
+            ):
                 removed.append(_money(item.monthly_amount))
                 income_remove(actor=self.clerk, item=item)
         if action.monthly_amount:
-            self._income_add(action.category, action.monthly_amount, action.source, action.member, action.exclusion)
+            self._income_add(
+                action.category, action.monthly_amount, action.source, action.member, action.exclusion
+            )
         out["income"] = {
             "member": action.member,
             "category": action.category,
@@ -512,8 +586,12 @@ class Player:
         done = []
         for recheck in rechecks:
             if action.action == "apply":
-                reason = action.reason or (_("情景：按重新测算结果停止") if recheck.new_eligible is False else "")
-                recheck_apply(actor=self.approver, recheck=recheck, reason=reason, taper=action.taper, today=day)
+                reason = action.reason or (
+                    _("情景：按重新测算结果停止") if recheck.new_eligible is False else ""
+                )
+                recheck_apply(
+                    actor=self.approver, recheck=recheck, reason=reason, taper=action.taper, today=day
+                )
             else:
                 # keeping a benefit against the new decision is the county's call; otherwise the township's
                 against = recheck.trigger != "review" and (
@@ -525,7 +603,9 @@ class Player:
                     recheck=recheck,
                     reason=action.reason or _("情况无变化"),
                 )
-            done.append({"program": recheck.benefit.program, "reason": recheck.reason, "action": action.action})
+            done.append(
+                {"program": recheck.benefit.program, "reason": recheck.reason, "action": action.action}
+            )
         out["rechecks_handled"] = done
 
     def _do_review_visit(self, day: date, action: fmt.ReviewVisit, out: dict[str, Any]) -> None:
@@ -581,7 +661,9 @@ class Player:
         rows = standard_change_preview(region_code=self.township, program=action.program, month=month)
         mine = {b.pk for b in self.household.benefits.all()}
         out["preview"] = [
-            {"old": _money(r.old), "new": _money(r.new), "eligible": r.eligible} for r in rows if r.benefit_id in mine
+            {"old": _money(r.old), "new": _money(r.new), "eligible": r.eligible}
+            for r in rows
+            if r.benefit_id in mine
         ]
         out["applied"] = standard_change_apply(
             actor=self.approver, region_code=self.township, program=action.program, month=month, today=day
@@ -652,12 +734,24 @@ class Player:
                     "first_month": benefit.first_month.strftime("%Y-%m"),
                     "history": [change_summary(c) for c in benefit.changes.order_by("effective_month", "pk")],
                     "recoveries": [
-                        {"amount": _money(r.amount), "fine_min": _money(r.fine_min), "fine_max": _money(r.fine_max)}
+                        {
+                            "amount": _money(r.amount),
+                            "fine_min": _money(r.fine_min),
+                            "fine_max": _money(r.fine_max),
+                        }
                         for r in Recovery.objects.filter(benefit=benefit).order_by("pk")
                     ],
                 }
             )
         return result
+
+
+def _record_error(out: dict[str, Any], exc: DomainError) -> None:
+    """A refusal is part of what happened: its message (and the fields it names) go into the report."""
+    out["error"] = str(exc.message)
+    fields = getattr(exc, "fields", None)
+    if fields:
+        out["error_fields"] = {k: [str(m) for m in v] for k, v in fields.items()}
 
 
 class _NoSuch(DomainError):

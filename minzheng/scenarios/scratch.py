@@ -118,5 +118,9 @@ def assert_scratch() -> None:
 
     expected = os.environ.get(SCRATCH_FLAG, "")
     name = str(settings.DATABASES["default"]["NAME"])
-    if not expected or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or name != expected:
+    if (
+        not expected
+        or settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+        or name != expected
+    ):
         raise ScratchFailed(_("情景只能在临时数据库中推演(请用 minzheng scenario run)"))

@@ -25,11 +25,21 @@ class Actor:
 
 
 ACTORS: tuple[Actor, ...] = (
-    Actor("scenario_clerk", "陈助理", Role.TOWNSHIP_CLERK, TOWNSHIP, "受理、核对、公示、发放名册、登记家庭变化"),
+    Actor(
+        "scenario_clerk", "陈助理", Role.TOWNSHIP_CLERK, TOWNSHIP, "受理、核对、公示、发放名册、登记家庭变化"
+    ),
     Actor("scenario_visitor", "林调查", Role.TOWNSHIP_CLERK, TOWNSHIP, "入户调查(第一调查人)、定期复核"),
-    Actor("scenario_officer", "李信息员", Role.VILLAGE_OFFICER, VILLAGE, "代为提出申请、入户调查(第二调查人)"),
+    Actor(
+        "scenario_officer", "李信息员", Role.VILLAGE_OFFICER, VILLAGE, "代为提出申请、入户调查(第二调查人)"
+    ),
     Actor("scenario_reviewer", "刘镇长", Role.TOWNSHIP_HEAD, TOWNSHIP, "乡镇初审"),
-    Actor("scenario_approver", "王审批", Role.COUNTY_APPROVER, COUNTY, "审核确认、审批名册、复核调整、标准调整、骗保认定"),
+    Actor(
+        "scenario_approver",
+        "王审批",
+        Role.COUNTY_APPROVER,
+        COUNTY,
+        "审核确认、审批名册、复核调整、标准调整、骗保认定",
+    ),
 )
 
 

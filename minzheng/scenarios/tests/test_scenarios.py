@@ -51,7 +51,10 @@ def _small() -> dict[str, Any]:
         (lambda d: d["household"]["members"][0].update(nickname="老张"), "household.members[0].nickname"),
         (lambda d: d["steps"][1]["month_end"].update(failed=["张德明"]), "steps[1].month_end.failed"),
         (lambda d: d["steps"][0].update(when="2025-03-03"), "steps[0].when"),
-        (lambda d: d["steps"][0]["procedure"].update(request={"colour": "red"}), "steps[0].procedure.request.colour"),
+        (
+            lambda d: d["steps"][0]["procedure"].update(request={"colour": "red"}),
+            "steps[0].procedure.request.colour",
+        ),
     ],
 )
 def test_an_unknown_field_is_refused_naming_it_in_chinese(change: Any, field: str) -> None:
@@ -80,7 +83,9 @@ def test_steps_must_be_in_date_order() -> None:
 def test_a_member_needs_an_id_number_or_birth_date_and_sex() -> None:
     data = copy.deepcopy(_small())
     del data["household"]["members"][1]["sex"]
-    with pytest.raises(ValidationFailed, match=r"household\.members\[1\]：请填写身份证号，或填写出生日期和性别"):
+    with pytest.raises(
+        ValidationFailed, match=r"household\.members\[1\]：请填写身份证号，或填写出生日期和性别"
+    ):
         scenario_from_json(data)
 
 
@@ -141,7 +146,13 @@ def test_a_run_leaves_the_live_database_untouched(
     before = (Household.objects.count(), User.objects.count(), AuditEvent.objects.count())
     call_command("scenario", "run", str(EXAMPLES_DIR / "bank-return-reissue.json"), "--json")
     result = json.loads(capsys.readouterr().out)
-    assert [line["amount"] for line in result["roster"]] == ["840.00", "840.00", "1680.00", "840.00", "840.00"]
+    assert [line["amount"] for line in result["roster"]] == [
+        "840.00",
+        "840.00",
+        "1680.00",
+        "840.00",
+        "840.00",
+    ]
     assert (Household.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
 
 

@@ -15,7 +15,9 @@ def read_json(source: str) -> Any:
     try:
         text = Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(_("无法读取 %(path)s：%(error)s") % {"path": source, "error": exc.strerror}) from exc
+        raise CommandError(
+            _("无法读取 %(path)s：%(error)s") % {"path": source, "error": exc.strerror}
+        ) from exc
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,9 +79,7 @@ class Command(BaseCommand):
         if options["write_expected"]:
             target = Path(options["file"]).with_suffix(".expected.json")
             target.write_text(text, encoding="utf-8")
-            self.stderr.write(
-                _("已写入 %(p)s：请逐项核对金额、月份和规则编号后再提交。") % {"p": target}
-            )
+            self.stderr.write(_("已写入 %(p)s：请逐项核对金额、月份和规则编号后再提交。") % {"p": target})
         if options["json"]:
             self.stdout.write(text, ending="")
         else:
