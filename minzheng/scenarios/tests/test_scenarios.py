@@ -185,3 +185,31 @@ def test_the_text_report_shows_decisions_and_every_roster_line() -> None:
     assert "补差：3 × 580 − 900.00 = 840.00 元/月" in text
     assert "2025-06 名册 dibao 2025-06 张德明 实发 1680.00 元 已发放(重发 840.00)" in text
     assert "2025-05 名册 dibao 2025-05 张德明 实发 840.00 元 发放失败  账户已冻结" in text
+
+
+def test_the_example_in_the_documentation_is_a_valid_scenario() -> None:
+    text = (DOCS / "scenarios.md").read_text(encoding="utf-8")
+    block = text.split("```json\n", 1)[1].split("```", 1)[0]
+    scenario = scenario_from_json(json.loads(block))
+    assert [step.kind for step in scenario.steps] == [
+        "procedure",
+        "month_end",
+        "death",
+        "recheck",
+        "month_end",
+    ]
+
+
+def test_a_step_the_services_refuse_is_reported_and_the_scenario_goes_on(cache_dir: Path) -> None:
+    data = copy.deepcopy(_small())
+    data["steps"] = [
+        data["steps"][0],
+        {"date": "2025-04-10", "death": {"member": "张大明"}},  # no such member
+        {"date": "2025-04-12", "decide": {"program": "dibao"}},  # already decided
+        {"date": "2025-04-30", "month_end": {}},
+    ]
+    result = run_in_scratch(data, cache_dir=cache_dir)
+    kinds = [(s["kind"], s.get("error", "")) for s in result["steps"]]
+    assert kinds[2] == ("death", "本户没有名为“张大明”的成员")
+    assert kinds[3][0] == "decide" and kinds[3][1]
+    assert [(line["months"], line["amount"]) for line in result["roster"]] == [("2025-04", "840.00")]
