@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.models import User
 from minzheng.core.errors import DomainError
-from minzheng.core.months import add_months
 from minzheng.scenarios import format as fmt
-from minzheng.scenarios.setup import ACTORS, COUNTY
+from minzheng.scenarios.setup import ACTORS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_COUNTY = "510521"
@@ -36,11 +35,11 @@ def clock_at(day: date) -> Iterator[None]:
     base = datetime.combine(day, time(10, 0), tzinfo=SHANGHAI).astimezone(UTC)
     ticks = itertools.count()
     original = timezone.now
-    timezone.now = lambda: base + timedelta(microseconds=next(ticks))  # type: ignore[assignment]
+    timezone.now = lambda: base + timedelta(microseconds=next(ticks))
     try:
         yield
     finally:
-        timezone.now = original  # type: ignore[assignment]
+        timezone.now = original
 
 
 def _money(value: Any) -> str | None:
@@ -101,7 +100,7 @@ class Player:
 
     # —— the whole run ——
     def play(self) -> dict[str, Any]:
-        first = self.scenario.steps[0].date if self.scenario.steps else date.today()  # noqa: DTZ011 - only a default
+        first = self.scenario.steps[0].date if self.scenario.steps else timezone.localdate()
         steps: list[dict[str, Any]] = []
         with clock_at(first):
             # 公示 must carry a complaint phone: set at the township, so a scenario's county row cannot drop it
@@ -292,7 +291,7 @@ class Player:
         out["application"] = {
             "program": case.program,
             "applicant": applicant.name,
-            "subject": case.subject.name,
+            "subject": case.subject.name if case.subject else "",
         }
 
     def _do_accept(self, day: date, ref: fmt.CaseRef, out: dict[str, Any]) -> None:
@@ -411,29 +410,42 @@ class Player:
             record: dict[str, Any] = {"date": on.isoformat(), "kind": kind}
             stages.append(record)
             with clock_at(on):
-                run(record)
+                try:
+                    run(record)
+                except DomainError as exc:
+                    _record_error(record, exc)
+                    raise _Stopped from exc
 
-        stage("submit", day, lambda r: self._do_submit(day, action, r))
-        stage("accept", day, lambda r: self._do_accept(day, ref, r))
-        visit = fmt.Visit(program=action.program, subject=action.subject)
-        stage("visit", day + timedelta(days=1), lambda r: self._do_visit(day + timedelta(days=1), visit, r))
-        check = fmt.Check(program=action.program, subject=action.subject)
-        stage("check", day + timedelta(days=2), lambda r: self._do_check(day + timedelta(days=2), check, r))
-        review = fmt.Review(program=action.program, subject=action.subject)
-        stage(
-            "review", day + timedelta(days=3), lambda r: self._do_review(day + timedelta(days=3), review, r)
-        )
-        published = day + timedelta(days=5)
-        stage("publish", published, lambda r: self._do_publish(published, ref, r))
-        case = self._case(ref)
-        if case.status == "notice":
-            notice = case.notices.order_by("-round").first()
-            closed = notice.ends_on + timedelta(days=1) if notice is not None else published
-            stage("close_notice", closed, lambda r: self._do_close_notice(closed, ref, r))
-        else:
-            closed = published
-        decided = closed + timedelta(days=1)
-        stage("decide", decided, lambda r: self._do_decide(decided, action, r))
+        try:
+            stage("submit", day, lambda r: self._do_submit(day, action, r))
+            stage("accept", day, lambda r: self._do_accept(day, ref, r))
+            visit = fmt.Visit(program=action.program, subject=action.subject)
+            stage(
+                "visit", day + timedelta(days=1), lambda r: self._do_visit(day + timedelta(days=1), visit, r)
+            )
+            check = fmt.Check(program=action.program, subject=action.subject)
+            stage(
+                "check", day + timedelta(days=2), lambda r: self._do_check(day + timedelta(days=2), check, r)
+            )
+            review = fmt.Review(program=action.program, subject=action.subject)
+            stage(
+                "review",
+                day + timedelta(days=3),
+                lambda r: self._do_review(day + timedelta(days=3), review, r),
+            )
+            published = day + timedelta(days=5)
+            stage("publish", published, lambda r: self._do_publish(published, ref, r))
+            case = self._case(ref)
+            if case.status == "notice":
+                notice = case.notices.order_by("-round").first()
+                closed = notice.ends_on + timedelta(days=1) if notice is not None else published
+                stage("close_notice", closed, lambda r: self._do_close_notice(closed, ref, r))
+            else:
+                closed = published
+            decided = closed + timedelta(days=1)
+            stage("decide", decided, lambda r: self._do_decide(decided, action, r))
+        except _Stopped:
+            out["error"] = _("办理在“%(k)s”一步被拒绝，其后各步未执行") % {"k": stages[-1]["kind"]}
 
     # —— months ——
     def _programs_paid(self) -> list[str]:
@@ -634,7 +646,7 @@ class Player:
             )
             out.setdefault("reviews", []).append(
                 {
-                    "program": done.benefit.program,
+                    "program": recheck.benefit.program if recheck.benefit else "",
                     "old_amount": _money(done.old_amount),
                     "new_amount": _money(done.new_amount),
                     "new_eligible": done.new_eligible,
@@ -754,6 +766,10 @@ def _record_error(out: dict[str, Any], exc: DomainError) -> None:
         out["error_fields"] = {k: [str(m) for m in v] for k, v in fields.items()}
 
 
+class _Stopped(Exception):
+    """A procedure stage was refused: the rest of the procedure is not attempted."""
+
+
 class _NoSuch(DomainError):
     """A scenario names something the household does not have (a member, an application, a recheck)."""
 
@@ -849,6 +865,3 @@ def play(scenario: fmt.Scenario) -> dict[str, Any]:
 class _NeverDrawn:
     def randrange(self, stop: int) -> int:
         return stop - 1
-
-
-__all__ = ["COUNTY", "add_months", "play"]
