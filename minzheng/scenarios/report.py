@@ -37,6 +37,24 @@ STATUS_LABELS = {
 }
 
 
+def _program(code: str) -> str:
+    from minzheng.rules.programs import PROGRAMS
+
+    return str(PROGRAMS[code].label) if code in PROGRAMS else code
+
+
+def _state(code: str) -> str:
+    from minzheng.cases.models import Benefit
+
+    return str(Benefit.State(code).label) if code in Benefit.State.values else code
+
+
+def _trigger(code: str) -> str:
+    from minzheng.benefits.models import Recheck
+
+    return str(Recheck.Trigger(code).label) if code in Recheck.Trigger.values else code
+
+
 def render_text(result: dict[str, Any], *, explain: bool = False) -> str:
     """Each step with what it did, then the benefits' history and every roster line."""
     out: list[str] = []
@@ -54,9 +72,9 @@ def render_text(result: dict[str, Any], *, explain: bool = False) -> str:
         out.append(
             _("  %(p)s%(s)s：%(state)s，%(a)s 元，自 %(m)s 起")
             % {
-                "p": benefit["program"],
+                "p": _program(benefit["program"]),
                 "s": about,
-                "state": benefit["state"],
+                "state": _state(benefit["state"]),
                 "a": benefit["amount"],
                 "m": benefit["first_month"],
             }
@@ -134,7 +152,7 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
         out.append(
             more
             + _("复核提示(%(t)s，%(m)s 起)：%(r)s")
-            % {"t": recheck["trigger"], "m": recheck["month"], "r": recheck["reason"]}
+            % {"t": _trigger(recheck["trigger"]), "m": recheck["month"], "r": recheck["reason"]}
             + amounts
         )
 
@@ -158,7 +176,10 @@ def _decision(out: list[str], decision: dict[str, Any], explain: bool, indent: s
 
 def _change(change: dict[str, Any]) -> str:
     amounts = " → ".join(a for a in (change["old_amount"], change["new_amount"]) if a is not None)
-    return f"{change['month']} {change['program']} {change['kind']} {amounts}  {change['reason']}".rstrip()
+    from minzheng.benefits.models import ChangeKind
+
+    kind = ChangeKind(change["kind"]).label if change["kind"] in ChangeKind.values else change["kind"]
+    return f"{change['month']} {_program(change['program'])} {kind} {amounts}  {change['reason']}".rstrip()
 
 
 def _roster(line: dict[str, Any]) -> str:
@@ -169,7 +190,7 @@ def _roster(line: dict[str, Any]) -> str:
     status = STATUS_LABELS.get(line["status"], line["status"])
     text = _("%(c)s 名册 %(p)s %(m)s %(who)s 实发 %(a)s 元 %(s)s") % {
         "c": line["cycle"],
-        "p": line["program"],
+        "p": _program(line["program"]),
         "m": line["months"],
         "who": line["payee"],
         "a": line["amount"],

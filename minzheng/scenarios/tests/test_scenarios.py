@@ -183,8 +183,8 @@ def test_a_two_year_scenario_pays_every_month_and_follows_each_change() -> None:
 def test_the_text_report_shows_decisions_and_every_roster_line() -> None:
     text = render_text(_load(EXAMPLES_DIR / "bank-return-reissue.expected.json"))
     assert "补差：3 × 580 − 900.00 = 840.00 元/月" in text
-    assert "2025-06 名册 dibao 2025-06 张德明 实发 1680.00 元 已发放(重发 840.00)" in text
-    assert "2025-05 名册 dibao 2025-05 张德明 实发 840.00 元 发放失败  账户已冻结" in text
+    assert "2025-06 名册 最低生活保障 2025-06 张德明 实发 1680.00 元 已发放(重发 840.00)" in text
+    assert "2025-05 名册 最低生活保障 2025-05 张德明 实发 840.00 元 发放失败  账户已冻结" in text
 
 
 def test_the_example_in_the_documentation_is_a_valid_scenario() -> None:
