@@ -148,7 +148,8 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
     for recheck in step.get("rechecks", []):
         amounts = ""
         if recheck["new_amount"] is not None:
-            amounts = f"  {recheck['old_amount']} → {recheck['new_amount']}"
+            shown = [a for a in (recheck["old_amount"], recheck["new_amount"]) if a is not None]
+            amounts = "  " + " → ".join(shown)
         out.append(
             more
             + _("复核提示(%(t)s，%(m)s 起)：%(r)s")
