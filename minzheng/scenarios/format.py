@@ -190,10 +190,12 @@ class Review:
 
 @dataclass(frozen=True)
 class Decide:
-    """审核确认 (by the county approver)."""
+    """审核确认 (by the county approver; ``by: township`` = the township's deputy head, where the policy delegates
+    it, e.g. small 临时救助 amounts, LS-03)."""
 
     program: str = ""
     subject: str = ""
+    by: str = field(default="county", metadata=_choices(["county", "township"]))
     approve: bool = True
     reasons: str = ""
     amount: Decimal | None = None

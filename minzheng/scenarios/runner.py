@@ -379,8 +379,9 @@ class Player:
             approve = bool(case.decision and case.decision.get("eligible"))
             if not approve and not reasons:
                 reasons = _("经审核不符合条件")
+        by_township = getattr(action, "by", "county") == "township"
         case = services.application_decide(
-            actor=self.approver,
+            actor=self.users["scenario_deputy"] if by_township else self.approver,
             application=case,
             approve=approve,
             reasons=reasons,

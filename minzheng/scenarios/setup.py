@@ -33,6 +33,7 @@ ACTORS: tuple[Actor, ...] = (
         "scenario_officer", "李信息员", Role.VILLAGE_OFFICER, VILLAGE, "代为提出申请、入户调查(第二调查人)"
     ),
     Actor("scenario_reviewer", "刘镇长", Role.TOWNSHIP_HEAD, TOWNSHIP, "乡镇初审"),
+    Actor("scenario_deputy", "赵副镇长", Role.TOWNSHIP_HEAD, TOWNSHIP, "乡镇审核确认(委托乡镇审批时，LS-03)"),
     Actor(
         "scenario_approver",
         "王审批",
