@@ -32,8 +32,9 @@ def _expected(path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One template database for the whole test session (building it migrates every app)."""
-    return tmp_path_factory.mktemp("scenario-cache")
+    """One template database for the whole test session (building it migrates every app); laid out as the command
+    keeps it (VAR_DIR/scenario-cache), so the command's test shares it."""
+    return tmp_path_factory.mktemp("scenario-var") / "scenario-cache"
 
 
 def _small() -> dict[str, Any]:
