@@ -123,6 +123,18 @@ def _step(out: list[str], step: dict[str, Any], explain: bool, indent: str) -> N
                 "m": n["public_amount"],
             }
         )
+    for deadline in step.get("deadlines", []):
+        done = deadline["done_on"] or _("未完成")
+        out.append(
+            more
+            + _("时限：%(s)s 应于 %(due)s 前，完成于 %(done)s〔%(r)s〕")
+            % {
+                "s": deadline["step"],
+                "due": deadline["due"] or "—",
+                "done": done,
+                "r": ", ".join(deadline["rules"]),
+            }
+        )
     if step.get("benefit"):
         b = step["benefit"]
         out.append(more + _("确认 %(a)s 元，自 %(m)s 起发放") % {"a": b["amount"], "m": b["first_month"][:7]})

@@ -389,6 +389,15 @@ class Player:
             today=day,
         )
         out["status"] = case.status
+        out["deadlines"] = [
+            {
+                "step": str(d.step),
+                "due": d.due.isoformat() if d.due is not None else None,
+                "done_on": d.done_on.isoformat() if d.done_on is not None else None,
+                "rules": list(d.rules),
+            }
+            for d in services.case_clock(case)
+        ]
         if approve:
             benefit = case.benefit
             out["benefit"] = {
