@@ -2,7 +2,9 @@
 
 Reads the type hints of a frozen dataclass (the small vocabulary of ``rules.common``): Decimal (a string or an int,
 never a float: 0.1 in binary is not 0.1), Fraction (``"13/10"``, ``"1.3"`` or an int), date (``YYYY-MM-DD``), int,
-bool, str (checked against ``choices``), ``X | None``, ``tuple[X, ...]``, ``dict[str, X]`` and nested dataclasses.
+bool, str (checked against ``choices``), ``X | None``, ``tuple[X, ...]``, ``dict[str, X]``, nested dataclasses, and
+``Any`` (free JSON, passed through for its reader to check: a scenario's ``request`` is checked by the program's own
+``Request``).
 Errors name the field path (``household.members[2].birth_date``) and say what was expected, in Chinese.
 """
 
