@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minzheng.payments",
     "minzheng.reports",
     "minzheng.demo",
+    "minzheng.scenarios",
 ]
 
 MIDDLEWARE = [

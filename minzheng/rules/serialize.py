@@ -2,7 +2,9 @@
 
 Reads the type hints of a frozen dataclass (the small vocabulary of ``rules.common``): Decimal (a string or an int,
 never a float: 0.1 in binary is not 0.1), Fraction (``"13/10"``, ``"1.3"`` or an int), date (``YYYY-MM-DD``), int,
-bool, str (checked against ``choices``), ``X | None``, ``tuple[X, ...]``, ``dict[str, X]`` and nested dataclasses.
+bool, str (checked against ``choices``), ``X | None``, ``tuple[X, ...]``, ``dict[str, X]``, nested dataclasses, and
+``Any`` (free JSON, passed through for its reader to check: a scenario's ``request`` is checked by the program's own
+``Request``).
 Errors name the field path (``household.members[2].birth_date``) and say what was expected, in Chinese.
 """
 
@@ -68,6 +70,10 @@ def _fraction(value: Any, path: str) -> Fraction:
 
 def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None = None) -> Any:
     """One JSON value to the Python value the hint asks for; raises _Problem naming the path."""
+    if (
+        hint is Any
+    ):  # free JSON, checked by whoever reads it (a scenario's request, checked by the program's Request)
+        return value
     optional, hint = _optional(hint)
     if value is None:
         if optional:
@@ -185,6 +191,8 @@ def to_json(value: Any) -> Any:
 
 def schema_for(hint: Any, choices: Mapping[str, Any] | None = None, description: str = "") -> dict[str, Any]:
     """JSON Schema (draft 2020-12) for a hint of the vocabulary above."""
+    if hint is Any:
+        return {"description": description} if description else {}
     optional, hint = _optional(hint)
     origin = typing.get_origin(hint)
     result: dict[str, Any]
