@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,6 +122,7 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
         "phone": member.phone,
         "away_for_work": member.away_for_work,
         "hukou_status": member.hukou_status,
+        "is_orphan": member.is_orphan,
         **{key: getattr(member, key) for key in Member.SELF_CARE_FIELDS},
     }
 
@@ -508,8 +510,43 @@ def member_record_death(*, actor: Any, member: Member, date_of_death: date) -> M
             target=locked.household,
             new={"member_id": locked.pk, "member": locked.name, "date_of_death": date_of_death},
         )
+        _end_incomes(actor, locked, date_of_death, reason=_("%(name)s 死亡") % {"name": locked.name})
         _announce([locked.household_id], events.MEMBER_DIED, actor)
     return locked
+
+
+def _end_incomes(actor: Any, member: Member, last_day: date, *, reason: str) -> None:
+    """A person's own income lines stop on ``last_day`` (their death): each line still open then is given that end,
+    audited with the end it had, so the history shows what was on file. Household-level lines are not theirs.
+    A line that only starts after the day is left to the clerk (ending it would give it an end before its start)."""
+    lines = list(
+        IncomeItem.objects.select_for_update()
+        .filter(member=member)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gt=last_day))
+        .filter(Q(period_start__isnull=True) | Q(period_start__lte=last_day))
+        .order_by("pk")
+    )
+    if not lines:
+        return
+    IncomeItem.objects.filter(pk__in=[line.pk for line in lines]).update(period_end=last_day)
+    audit_record_many(
+        specs=[
+            EventSpec(
+                event_code=events.INCOME_ENDED,
+                actor=actor,
+                region_code=member.region_id,
+                target=member.household,
+                old={
+                    "income_id": line.pk,
+                    "member": member.name,
+                    "source": line.source,
+                    "period_end": line.period_end,
+                },
+                new={"income_id": line.pk, "period_end": last_day, "reason": reason},
+            )
+            for line in lines
+        ]
+    )
 
 
 def household_split(
