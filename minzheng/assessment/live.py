@@ -69,7 +69,7 @@ def _incomes(household: Household, names: dict[int, str], on: date) -> list[Inco
 
 
 def household_snapshots(households: list[Household], on: date) -> dict[int, HouseholdSnapshot]:
-    """Many households at once (standard changes, event rechecks): five queries whatever their number."""
+    """Many households at once (standard changes, event rechecks): six queries whatever their number."""
     ids = [h.pk for h in households]
     statuses = household_assistance_statuses(household_ids=ids, on=on)
     loaded = Household.objects.filter(pk__in=ids).prefetch_related("members", "incomes")
