@@ -245,12 +245,14 @@ def _named(members: list[Member], subject: str) -> Member | None:
     return next((m for m in members if subject in (m.name, m.id_number)), None)
 
 
-def registry_request(program: Program, data: dict[str, Any], members: list[Member]) -> dict[str, Any]:
+def registry_request(
+    program: Program, data: dict[str, Any], members: list[Member], *, subject: str | None = None
+) -> dict[str, Any]:
     """The request as typed, with what the registry knows put over it: GL-02, whether the subject's 户籍 is local
     (Member.hukou_status), so a 高龄津贴 decided in live use follows the file, not a box ticked when it was filed."""
     if "local_hukou" not in {f.name for f in fields(program.request)}:
         return data
-    person = _named(members, str(data.get("subject") or ""))
+    person = _named(members, subject if subject is not None else str(data.get("subject") or ""))
     if person is None:
         return data  # the rule names the missing subject itself
     return {**data, "local_hukou": person.hukou_status == HukouStatus.LOCAL}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability, Role
 from minzheng.assessment.cases import Case, decide, decision_json
-from minzheng.assessment.live import household_snapshot_values, household_snapshots
+from minzheng.assessment.live import household_snapshot_values, household_snapshots, registry_request
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
@@ -163,7 +163,14 @@ def amount_for_month(benefit: Benefit, month: date) -> Decimal:
 
 def _decide(benefit: Benefit, snapshot: Any, policy: PolicySet, on: date) -> tuple[Any, dict[str, Any]]:
     member = benefit.member.name if benefit.member is not None else ""
-    return _decide_for(benefit.program, benefit.application.request_data, member, snapshot, policy, on)
+    # what the registry knows of the person (GL-02 户籍) over what was typed when the case was filed
+    request = registry_request(
+        PROGRAMS[benefit.program],
+        dict(benefit.application.request_data or {}),
+        [benefit.member] if benefit.member is not None else [],
+        subject=member,
+    )
+    return _decide_for(benefit.program, request, member, snapshot, policy, on)
 
 
 def _decide_for(

@@ -165,7 +165,9 @@ def test_a_dibao_deceased_gets_the_special_funeral_group(personas: dict[str, Any
     household = poor_household(personas)
     _dibao(personas, household)
     spouse = household.members.get(relation=Relation.SPOUSE)
-    registry.member_record_death(actor=personas["township_a_clerk"], member=spouse, date_of_death=date(2025, 5, 2))
+    registry.member_record_death(
+        actor=personas["township_a_clerk"], member=spouse, date_of_death=date(2025, 5, 2)
+    )
     _case, decision = assess_household(
         household=household,
         program_code="funeral_subsidy",
