@@ -185,3 +185,26 @@ def test_the_elderly_allowance_follows_the_registered_hukou_not_a_typed_box(pers
         request={"subject": local.name, "local_hukou": False},
     )
     assert decision.eligible
+
+
+def test_the_what_if_page_says_loudly_that_income_is_stale(personas: dict[str, Any], client_for: Any) -> None:
+    from django.urls import reverse
+
+    from minzheng.cases.tests.factories import setup_policy
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = make_household(clerk, VILLAGE_A1, head="冯旧账", others=0)
+    registry.income_add(
+        actor=clerk,
+        household=household,
+        category="wage",
+        monthly_amount="900",
+        source="务工",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 6, 1),
+    )
+    url = reverse("assessment:household", kwargs={"pk": household.pk})
+    page = client_for("township_a_clerk").post(url, {"program": "dibao", "on": "2026-02-10"})
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="income-check"' in html and "收入信息已过期" in html
