@@ -183,3 +183,37 @@ def test_a_dibao_deceased_gets_the_special_funeral_group(personas: dict[str, Any
         assistance_status="",  # the 测算 page's what-if still overrides
     )
     assert general.facts["group"] == "general"
+
+
+def test_an_elder_of_a_dibao_household_gets_the_low_income_rate(personas: dict[str, Any]) -> None:
+    from minzheng.policy.services import policy_version_create
+
+    household = poor_household(personas)
+    policy_version_create(
+        actor=None,
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={
+            "procedure.complaint_phone": "0830-8888888",
+            "elderly_allowance.bands": [
+                {"min_age": 80, "max_age": 89, "amount": "100", "amount_low_income": "200"},
+                {"min_age": 90, "max_age": None, "amount": "300"},
+            ]
+        },
+        note="GL-03 低收入档",
+    )
+    elder = registry.member_add(
+        actor=personas["township_a_clerk"],
+        household=household,
+        data=member_data("张太公", Relation.PARENT, date(1940, 2, 1)),
+    ).obj
+    request = {"subject": elder.name}
+    _case, before = assess_household(
+        household=household, program_code="elderly_allowance", on=date(2025, 3, 10), request=request
+    )
+    assert before.amount == Decimal("100") and not before.facts["low_income_rate"]
+    _dibao(personas, household)
+    _case, after = assess_household(
+        household=household, program_code="elderly_allowance", on=date(2025, 5, 10), request=request
+    )
+    assert after.amount == Decimal("200") and after.facts["low_income_rate"] is True
