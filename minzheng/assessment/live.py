@@ -255,7 +255,14 @@ def registry_request(
     person = _named(members, subject if subject is not None else str(data.get("subject") or ""))
     if person is None:
         return data  # the rule names the missing subject itself
-    return {**data, "local_hukou": person.hukou_status == HukouStatus.LOCAL}
+    return with_hukou(program, data, person.hukou_status)
+
+
+def with_hukou(program: Program, data: dict[str, Any], hukou_status: str | None) -> dict[str, Any]:
+    """:func:`registry_request` from the subject's Member.hukou_status alone (a batch reads it as a value)."""
+    if not hukou_status or "local_hukou" not in {f.name for f in fields(program.request)}:
+        return data
+    return {**data, "local_hukou": hukou_status == HukouStatus.LOCAL}
 
 
 #: request fields the live path takes from the registry (the 测算 page does not ask for them)

@@ -198,7 +198,7 @@ def test_an_elder_of_a_dibao_household_gets_the_low_income_rate(personas: dict[s
             "elderly_allowance.bands": [
                 {"min_age": 80, "max_age": 89, "amount": "100", "amount_low_income": "200"},
                 {"min_age": 90, "max_age": None, "amount": "300"},
-            ]
+            ],
         },
         note="GL-03 低收入档",
     )
@@ -217,3 +217,29 @@ def test_an_elder_of_a_dibao_household_gets_the_low_income_rate(personas: dict[s
         household=household, program_code="elderly_allowance", on=date(2025, 5, 10), request=request
     )
     assert after.amount == Decimal("200") and after.facts["low_income_rate"] is True
+
+
+def test_an_elder_whose_hukou_moves_away_is_no_longer_eligible_in_the_scan_or_a_standard_change(
+    personas: dict[str, Any],
+) -> None:
+    from minzheng.benefits.tests.test_services import _elder
+    from minzheng.registry.validation import MemberData
+
+    benefit = _elder(personas, date(1940, 2, 1))
+    elder = benefit.member
+    registry.member_update(
+        actor=personas["township_a_clerk"],
+        member=elder,
+        data=MemberData(
+            name=elder.name,
+            id_number=elder.id_number,
+            relation=elder.relation,
+            hukou_status="out_of_province",
+        ),
+    )
+    rows = services.standard_change_preview(
+        region_code=COUNTY, program="elderly_allowance", month=date(2025, 7, 1)
+    )
+    assert [row.eligible for row in rows if row.benefit_id == benefit.pk] == [False]
+    services.monthly_scan(month=date(2025, 7, 1))
+    assert Recheck.objects.filter(benefit=benefit, new_eligible=False).exists()
