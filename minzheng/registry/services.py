@@ -392,6 +392,8 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
             raise ValidationFailed(_("不能移除户主；请先变更户主"))
         household = locked.household
         snapshot = _member_snapshot(locked)
+        # their income leaves with them: without an end the lines would stay on as the household's own income
+        _end_incomes(actor, locked, _today(), reason=_("%(name)s 移出本户") % {"name": locked.name})
         IncomeItem.objects.filter(member=locked).update(member=None)
         locked.delete()
         _household_event(
@@ -516,7 +518,7 @@ def member_record_death(*, actor: Any, member: Member, date_of_death: date) -> M
 
 
 def _end_incomes(actor: Any, member: Member, last_day: date, *, reason: str) -> None:
-    """A person's own income lines stop on ``last_day`` (their death): each line still open then is given that end,
+    """A person's own income lines stop on ``last_day`` (death, removal): each line still open then is given that end,
     audited with the end it had, so the history shows what was on file. Household-level lines are not theirs.
     A line that only starts after the day is left to the clerk (ending it would give it an end before its start)."""
     lines = list(

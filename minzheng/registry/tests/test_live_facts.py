@@ -50,7 +50,12 @@ def test_a_death_ends_the_persons_income_lines_on_the_day_and_the_old_end_stays_
     assert ends == {wage.pk: date(2025, 5, 10), contract.pk: date(2025, 5, 10), farm.pk: None}
     logged = AuditEvent.objects.filter(event_code="registry.income_ended").order_by("pk")
     assert [
-        (e.old_values["source"], e.old_values["period_end"], e.new_values["period_end"]) for e in logged
+        (
+            (e.old_values or {})["source"],
+            (e.old_values or {})["period_end"],
+            (e.new_values or {})["period_end"],
+        )
+        for e in logged
     ] == [
         ("务工", None, "2025-05-10"),
         ("合同工", "2026-12-01", "2025-05-10"),
@@ -198,3 +203,25 @@ def test_the_household_page_shows_each_incomes_period(personas: dict[str, Any], 
         reverse("registry:household_detail", kwargs={"pk": household.pk})
     )
     assert "2025-01–2025-12" in page.content.decode()
+
+
+def test_removing_a_member_ends_their_income_instead_of_leaving_it_to_the_household(
+    personas: dict[str, Any],
+) -> None:
+    clerk = personas["township_a_clerk"]
+    household = make_household(clerk, VILLAGE_A1)
+    son = household.members.get(relation=Relation.SON)
+    wage = services.income_add(
+        actor=clerk,
+        household=household,
+        category="wage",
+        monthly_amount="2000",
+        source="儿子务工",
+        member=son,
+    )
+    services.member_remove(actor=clerk, member=son, reason="迁往外县")
+    wage.refresh_from_db()
+    assert wage.member is None and wage.period_end is not None
+    assert AuditEvent.objects.filter(
+        event_code="registry.income_ended", new_values__income_id=wage.pk
+    ).exists()
