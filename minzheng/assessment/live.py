@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import fields
 from datetime import date
 from typing import Any
@@ -238,7 +239,8 @@ def household_snapshot_values(household_ids: list[int], on: date) -> dict[int, H
 # —— what the registry adds to a case's request ——————————————————————————————————————————————————————————————
 
 
-def _named(members: list[Member], subject: str) -> Member | None:
+def _named(people: Iterable[Member], subject: str) -> Member | None:
+    members = list(people)
     living = [m for m in members if m.date_of_death is None]
     if not subject:
         return living[0] if len(living) == 1 else (members[0] if len(members) == 1 else None)
@@ -246,10 +248,11 @@ def _named(members: list[Member], subject: str) -> Member | None:
 
 
 def registry_request(
-    program: Program, data: dict[str, Any], members: list[Member], *, subject: str | None = None
+    program: Program, data: dict[str, Any], members: Iterable[Member], *, subject: str | None = None
 ) -> dict[str, Any]:
     """The request as typed, with what the registry knows put over it: GL-02, whether the subject's 户籍 is local
-    (Member.hukou_status), so a 高龄津贴 decided in live use follows the file, not a box ticked when it was filed."""
+    (Member.hukou_status), so a 高龄津贴 decided in live use follows the file, not a box ticked when it was filed.
+    ``members`` is read only when the program asks for such a fact (a queryset costs nothing otherwise)."""
     if "local_hukou" not in {f.name for f in fields(program.request)}:
         return data
     person = _named(members, subject if subject is not None else str(data.get("subject") or ""))

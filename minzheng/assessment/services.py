@@ -46,7 +46,7 @@ def assess_household(
         raise ValidationFailed(f"program: {program_code}", fields={"program": ["?"]})
     program = PROGRAMS[program_code]
     policy = policy_for(household.region_id, on)
-    data = registry_request(program, dict(request or {}), list(household.members.order_by("pk")))
+    data = registry_request(program, dict(request or {}), household.members.order_by("pk"))
     case = Case(
         program=program,
         on=on,
