@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from datetime import date
 from typing import Any
@@ -10,11 +10,27 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from minzheng.benefits.selectors import household_assistance_status, household_assistance_statuses
 from minzheng.core.batch import many_ids
 from minzheng.registry.idnumber import age_on
 from minzheng.registry.models import Asset, Household, HukouStatus, IncomeExclusion, IncomeItem, Member
 from minzheng.rules.common import HouseholdSnapshot, IncomeSnapshot, PersonSnapshot, Program, SelfCare
+
+#: ``reader(household_ids=…, on=…)`` → {household id: "tekun" | "dibao" | "near_dibao" | ""}: what households
+#: receive on a date. It is ``benefits.selectors.household_assistance_statuses``, registered by the benefits app when
+#: it loads (as apps register their panels with core.navigation): benefits decides with these snapshots, so this
+#: module cannot import it without an import running back up. With none registered every status is "".
+ASSISTANCE_STATUS_READERS: list[Callable[..., dict[int, str]]] = []
+
+
+def register_assistance_status_reader(reader: Callable[..., dict[int, str]]) -> None:
+    """The one source of the assistance status (a second registration replaces the first: one answer per date)."""
+    ASSISTANCE_STATUS_READERS[:] = [reader]
+
+
+def assistance_statuses(household_ids: list[int], on: date) -> dict[int, str]:
+    if not ASSISTANCE_STATUS_READERS:
+        return {}
+    return ASSISTANCE_STATUS_READERS[0](household_ids=household_ids, on=on)
 
 
 def _self_care(member: Member) -> SelfCare | None:
@@ -72,7 +88,7 @@ def _incomes(household: Household, names: dict[int, str], on: date) -> list[Inco
 def household_snapshots(households: list[Household], on: date) -> dict[int, HouseholdSnapshot]:
     """Many households at once (standard changes, event rechecks): six queries whatever their number."""
     ids = [h.pk for h in households]
-    statuses = household_assistance_statuses(household_ids=ids, on=on)
+    statuses = assistance_statuses(ids, on)
     loaded = Household.objects.filter(pk__in=ids).prefetch_related("members", "incomes")
     with_assets = set(
         Household.objects.filter(pk__in=ids, assets__exempt=False).values_list("pk", flat=True).distinct()
@@ -86,7 +102,7 @@ def household_snapshots(households: list[Household], on: date) -> dict[int, Hous
             incomes=tuple(sorted(_incomes(household, names, on), key=lambda i: i.source)),
             property_ok=None if household.pk in with_assets else True,
             hukou_type=household.hukou_type,
-            assistance_status=statuses[household.pk],
+            assistance_status=statuses.get(household.pk, ""),
             region_code=household.region_id,
         )
     return result
@@ -106,7 +122,7 @@ def household_snapshot(
     household receives on ``on`` (benefits.selectors) unless the caller states one (the 测算 page's what-if).
     """
     if assistance_status is None:
-        assistance_status = household_assistance_status(household_id=household.pk, on=on)
+        assistance_status = assistance_statuses([household.pk], on).get(household.pk, "")
     members = list(household.members.order_by("pk"))
     names = {m.pk: m.name for m in members}
     month_start = on.replace(day=1)
@@ -197,7 +213,7 @@ def household_snapshot_values(household_ids: list[int], on: date) -> dict[int, H
     with_assets = set(
         Asset.objects.filter(household_id__in=keys, exempt=False).values_list("household_id", flat=True)
     )
-    statuses = household_assistance_statuses(household_ids=household_ids, on=on)
+    statuses = assistance_statuses(household_ids, on)
     result: dict[int, HouseholdSnapshot] = {}
     for pk, hukou, region in Household.objects.filter(pk__in=keys).values_list(
         "pk", "hukou_type", "region_id"

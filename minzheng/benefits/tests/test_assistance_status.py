@@ -103,6 +103,11 @@ def test_a_refused_dibao_that_found_an_edge_family_makes_the_household_near_diba
 def test_every_snapshot_builder_fills_the_status_and_the_batch_readers_stay_constant_in_queries(
     personas: dict[str, Any], django_assert_max_num_queries: Any
 ) -> None:
+    from minzheng.assessment.live import ASSISTANCE_STATUS_READERS
+
+    assert [
+        household_assistance_statuses
+    ] == ASSISTANCE_STATUS_READERS  # the one source, registered at start-up
     households = [poor_household(personas) for _ in range(3)]
     _dibao(personas, households[0])
     on = date(2025, 5, 1)
