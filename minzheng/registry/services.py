@@ -21,7 +21,7 @@ from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
-from minzheng.registry.idnumber import mask_id_number
+from minzheng.registry.idnumber import age_on, mask_id_number
 from minzheng.registry.models import (
     Asset,
     AssetCategory,
@@ -41,6 +41,7 @@ from minzheng.registry.validation import (
     MemberInvalid,
     check_account_number,
     clean_member,
+    living_apart_refusal,
 )
 
 
@@ -420,6 +421,16 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
             raise ValidationFailed(_("此人已在该家庭中"))
         if source.head_id == locked.pk:
             raise ValidationFailed(_("%(name)s 是户主，迁出前请先为原家庭变更户主") % {"name": locked.name})
+        if not locked.is_coresident:
+            refusal = living_apart_refusal(
+                locked.name,
+                relation,
+                age_on(locked.birth_date, _today()),
+                locked.schooling,
+                locked.non_coresident_reason,
+            )
+            if refusal:
+                raise MemberValidationFailed(refusal, fields={"relation": [refusal]})
         locked.household, locked.region_id, locked.relation = target, target.region_id, relation
         locked.save(update_fields=["household", "region", "relation", "updated_at"])
         IncomeItem.objects.filter(member=locked).update(household=target)

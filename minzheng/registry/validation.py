@@ -165,6 +165,19 @@ def mandatory_member_class(relation: str, age: int, schooling: str) -> str:
     return ""
 
 
+def living_apart_refusal(name: str, relation: str, age: int, schooling: str, reason: str) -> str:
+    """DB-11: why this person cannot be left out of the household for living apart ("" when they may be)."""
+    if reason not in LIVING_APART_REASONS:
+        return ""  # a DB-12 reason (prison, declared missing …) takes out even a spouse or a child
+    mandatory = mandatory_member_class(relation, age, schooling)
+    if not mandatory:
+        return ""
+    return _(
+        "%(name)s 是%(class)s，属于必须计入的共同生活家庭成员(DB-11)，不能以“不共同生活”为由不计入；"
+        "只有服刑、强制隔离戒毒、宣告失踪等法定情形(DB-12)可以不计入"
+    ) % {"name": name, "class": mandatory}
+
+
 @cache
 def _values(choices: Any) -> frozenset[str]:
     # TextChoices.values rebuilds its list (and every label) on each access: ~9 µs, six times per person.
@@ -225,16 +238,16 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
                 _NON_CORESIDENT_REASON,
                 blank=False,
             )
-    if not data.is_coresident and data.non_coresident_reason in LIVING_APART_REASONS and check.birth_date:
-        mandatory = mandatory_member_class(data.relation, age_on(check.birth_date, today), data.schooling)
-        if mandatory:
-            errors.setdefault("is_coresident", []).append(
-                _(
-                    "%(name)s 是%(class)s，属于必须计入的共同生活家庭成员(DB-11)，不能以“不共同生活”为由不计入；"
-                    "只有服刑、强制隔离戒毒、宣告失踪等法定情形(DB-12)可以不计入"
-                )
-                % {"name": name or _("该成员"), "class": mandatory}
-            )
+    if not data.is_coresident and check.birth_date:
+        refusal = living_apart_refusal(
+            name or str(_("该成员")),
+            data.relation,
+            age_on(check.birth_date, today),
+            data.schooling,
+            data.non_coresident_reason,
+        )
+        if refusal:
+            errors.setdefault("is_coresident", []).append(refusal)
     if data.disability_category:
         if data.disability_grade not in (1, 2, 3, 4):
             errors.setdefault("disability_grade", []).append(_("残疾等级应为一至四级(1-4)"))

@@ -225,3 +225,24 @@ def test_removing_a_member_ends_their_income_instead_of_leaving_it_to_the_househ
     assert AuditEvent.objects.filter(
         event_code="registry.income_ended", new_values__income_id=wage.pk
     ).exists()
+
+
+def test_moving_a_person_living_apart_in_as_a_spouse_is_refused(personas: dict[str, Any]) -> None:
+    clerk = personas["township_a_clerk"]
+    source = make_household(clerk, VILLAGE_A1, others=0)
+    apart = services.member_add(
+        actor=clerk,
+        household=source,
+        data=member_data(
+            "刘远",
+            Relation.SON,
+            date(1990, 3, 1),
+            is_coresident=False,
+            non_coresident_reason=NonCoresidentReason.LIVES_APART,
+        ),
+    ).obj
+    target = make_household(clerk, VILLAGE_A1, head="陈某", others=0)
+    with pytest.raises(MemberValidationFailed, match=r"刘远.*DB-11"):
+        services.member_move(actor=clerk, member=apart, to_household=target, relation=Relation.SPOUSE)
+    services.member_move(actor=clerk, member=apart, to_household=target, relation=Relation.SIBLING)
+    assert Member.objects.get(pk=apart.pk).household_id == target.pk
