@@ -105,5 +105,7 @@ def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["decision"] = decision
             context["case"] = case
+            # what the rules were told the household receives (read from its benefits unless typed)
+            context["status_used"] = ASSISTANCE_CHOICES.get(case.household.assistance_status, "")
             context["explanation"] = explain(decision, case)
     return render(request, "assessment/household_assess.html", context, status=status)

@@ -208,3 +208,49 @@ def test_the_what_if_page_says_loudly_that_income_is_stale(personas: dict[str, A
     page = client_for("township_a_clerk").post(url, {"program": "dibao", "on": "2026-02-10"})
     html = page.content.decode()
     assert page.status_code == 200 and 'data-testid="income-check"' in html and "收入信息已过期" in html
+
+
+def test_the_township_review_records_that_the_income_on_file_is_stale(personas: dict[str, Any]) -> None:
+    from minzheng.cases import services as cases
+    from minzheng.cases.tests.factories import add_papers, setup_policy, submit, to_checked
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = make_household(clerk, VILLAGE_A1, head="蒋去年")
+    registry.income_add(
+        actor=clerk,
+        household=household,
+        category="wage",
+        monthly_amount="900",
+        source="务工",
+        member=household.members.get(relation=Relation.HEAD),
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 12, 1),
+    )
+    add_papers(clerk, household)
+    case = to_checked(personas, submit(personas, household))
+    reviewed = cases.review_record(
+        actor=personas["township_a_head"], application=case, agree=True, opinion="", today=date(2025, 3, 10)
+    )
+    decision = reviewed.decision or {}
+    assert decision["facts"]["income_check"] == "stale" and "DB-14" in decision["needs_verification"]
+    assert any("2024-12" in warning for warning in decision["warnings"])
+
+
+def test_the_what_if_page_uses_the_status_on_file_unless_one_is_typed(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from django.urls import reverse
+
+    from minzheng.cases.tests.factories import setup_policy
+
+    setup_policy()
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1, head="韩某", others=0)
+    url = reverse("assessment:household", kwargs={"pk": household.pk})
+    client = client_for("township_a_clerk")
+    on_file = client.post(url, {"program": "dibao", "on": "2025-06-10"}).content.decode()
+    assert 'data-testid="status-used">已享受的救助：无(按档案)' in on_file
+    typed = client.post(
+        url, {"program": "dibao", "on": "2025-06-10", "assistance_status": "tekun"}
+    ).content.decode()
+    assert 'data-testid="status-used">已享受的救助：特困<' in typed
