@@ -97,6 +97,9 @@ class MemberForm(forms.Form):
     veteran_category = forms.ChoiceField(
         label=_("优抚对象类别"), choices=VeteranCategory.choices, required=False
     )
+    is_orphan = forms.BooleanField(
+        label=_("孤儿"), required=False, help_text=_("享受孤儿基本生活保障(TK-03、CJ-02)")
+    )
 
     def __init__(self, *args: Any, head: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,6 +130,7 @@ class MemberForm(forms.Form):
                 "disability_grade",
                 "disability_certificate",
                 "veteran_category",
+                "is_orphan",
             )
         }
         for key in SELF_CARE_KEYS:
@@ -153,6 +157,7 @@ class MemberForm(forms.Form):
             disability_grade=d.get("disability_grade"),
             disability_certificate=d.get("disability_certificate") or "",
             veteran_category=d.get("veteran_category") or "",
+            is_orphan=bool(d.get("is_orphan")),
             self_care={key: (None if not d.get(key) else d[key] == "yes") for key in SELF_CARE_KEYS},
         )
 

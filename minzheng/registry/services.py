@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
-from minzheng.registry.idnumber import mask_id_number
+from minzheng.registry.idnumber import age_on, mask_id_number
 from minzheng.registry.models import (
     Asset,
     AssetCategory,
@@ -40,6 +41,7 @@ from minzheng.registry.validation import (
     MemberInvalid,
     check_account_number,
     clean_member,
+    living_apart_refusal,
 )
 
 
@@ -121,6 +123,7 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
         "phone": member.phone,
         "away_for_work": member.away_for_work,
         "hukou_status": member.hukou_status,
+        "is_orphan": member.is_orphan,
         **{key: getattr(member, key) for key in Member.SELF_CARE_FIELDS},
     }
 
@@ -390,6 +393,8 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
             raise ValidationFailed(_("不能移除户主；请先变更户主"))
         household = locked.household
         snapshot = _member_snapshot(locked)
+        # their income leaves with them: without an end the lines would stay on as the household's own income
+        _end_incomes(actor, locked, _today(), reason=_("%(name)s 移出本户") % {"name": locked.name})
         IncomeItem.objects.filter(member=locked).update(member=None)
         locked.delete()
         _household_event(
@@ -416,6 +421,16 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
             raise ValidationFailed(_("此人已在该家庭中"))
         if source.head_id == locked.pk:
             raise ValidationFailed(_("%(name)s 是户主，迁出前请先为原家庭变更户主") % {"name": locked.name})
+        if not locked.is_coresident:
+            refusal = living_apart_refusal(
+                locked.name,
+                relation,
+                age_on(locked.birth_date, _today()),
+                locked.schooling,
+                locked.non_coresident_reason,
+            )
+            if refusal:
+                raise MemberValidationFailed(refusal, fields={"relation": [refusal]})
         locked.household, locked.region_id, locked.relation = target, target.region_id, relation
         locked.save(update_fields=["household", "region", "relation", "updated_at"])
         IncomeItem.objects.filter(member=locked).update(household=target)
@@ -508,8 +523,43 @@ def member_record_death(*, actor: Any, member: Member, date_of_death: date) -> M
             target=locked.household,
             new={"member_id": locked.pk, "member": locked.name, "date_of_death": date_of_death},
         )
+        _end_incomes(actor, locked, date_of_death, reason=_("%(name)s 死亡") % {"name": locked.name})
         _announce([locked.household_id], events.MEMBER_DIED, actor)
     return locked
+
+
+def _end_incomes(actor: Any, member: Member, last_day: date, *, reason: str) -> None:
+    """A person's own income lines stop on ``last_day`` (death, removal): each line still open then is given that end,
+    audited with the end it had, so the history shows what was on file. Household-level lines are not theirs.
+    A line that only starts after the day is left to the clerk (ending it would give it an end before its start)."""
+    lines = list(
+        IncomeItem.objects.select_for_update()
+        .filter(member=member)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gt=last_day))
+        .filter(Q(period_start__isnull=True) | Q(period_start__lte=last_day))
+        .order_by("pk")
+    )
+    if not lines:
+        return
+    IncomeItem.objects.filter(pk__in=[line.pk for line in lines]).update(period_end=last_day)
+    audit_record_many(
+        specs=[
+            EventSpec(
+                event_code=events.INCOME_ENDED,
+                actor=actor,
+                region_code=member.region_id,
+                target=member.household,
+                old={
+                    "income_id": line.pk,
+                    "member": member.name,
+                    "source": line.source,
+                    "period_end": line.period_end,
+                },
+                new={"income_id": line.pk, "period_end": last_day, "reason": reason},
+            )
+            for line in lines
+        ]
+    )
 
 
 def household_split(

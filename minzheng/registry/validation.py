@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minzheng.registry.idnumber import parse_id_number
+from minzheng.registry.idnumber import age_on, parse_id_number
 from minzheng.registry.models import (
     DisabilityCategory,
     HukouStatus,
@@ -46,6 +46,7 @@ class MemberData:
     disability_certificate: str = ""
     self_care: dict[str, bool | None] = field(default_factory=dict)
     veteran_category: str = ""
+    is_orphan: bool = False
     date_of_death: date | None = None
 
 
@@ -86,6 +87,7 @@ class CleanMember:
             d.disability_grade if d.disability_category else None,
             d.disability_certificate.strip() if d.disability_category else "",
             d.veteran_category,
+            d.is_orphan,
             d.date_of_death,
             *((care.get(key) for key in SELF_CARE_KEYS) if care else _NO_SELF_CARE),
         )
@@ -113,6 +115,7 @@ MODEL_FIELD_NAMES: tuple[str, ...] = (
     "disability_grade",
     "disability_certificate",
     "veteran_category",
+    "is_orphan",
     "date_of_death",
     *SELF_CARE_KEYS,
 )
@@ -133,6 +136,46 @@ _SCHOOLING = gettext_lazy("在学情况")
 _DISABILITY_CATEGORY = gettext_lazy("残疾类别")
 _VETERAN_CATEGORY = gettext_lazy("优抚对象类别")
 _NON_CORESIDENT_REASON = gettext_lazy("不计入原因")
+
+
+#: DB-12 reasons that say only "they live elsewhere": a DB-11 member is counted whatever the address
+LIVING_APART_REASONS = frozenset({NonCoresidentReason.LIVES_APART})
+_CHILDREN = frozenset({Relation.SON, Relation.DAUGHTER})
+#: DB-11 (3): full-time education at undergraduate level or below
+_IN_SCHOOL = frozenset(
+    {
+        Schooling.PRESCHOOL,
+        Schooling.COMPULSORY,
+        Schooling.HIGH_SCHOOL,
+        Schooling.VOCATIONAL,
+        Schooling.UNIVERSITY,
+    }
+)
+
+
+def mandatory_member_class(relation: str, age: int, schooling: str) -> str:
+    """DB-11's class of a member counted in the household whoever lives where ("" when none applies): the head's
+    spouse, a minor child, or a child in full-time education at undergraduate level or below."""
+    if relation == Relation.SPOUSE:
+        return str(_("户主的配偶"))
+    if relation in _CHILDREN and age < 18:
+        return str(_("户主的未成年子女"))
+    if relation in _CHILDREN and schooling in _IN_SCHOOL:
+        return str(_("在校就读的子女(本科及以下)"))
+    return ""
+
+
+def living_apart_refusal(name: str, relation: str, age: int, schooling: str, reason: str) -> str:
+    """DB-11: why this person cannot be left out of the household for living apart ("" when they may be)."""
+    if reason not in LIVING_APART_REASONS:
+        return ""  # a DB-12 reason (prison, declared missing …) takes out even a spouse or a child
+    mandatory = mandatory_member_class(relation, age, schooling)
+    if not mandatory:
+        return ""
+    return _(
+        "%(name)s 是%(class)s，属于必须计入的共同生活家庭成员(DB-11)，不能以“不共同生活”为由不计入；"
+        "只有服刑、强制隔离戒毒、宣告失踪等法定情形(DB-12)可以不计入"
+    ) % {"name": name, "class": mandatory}
 
 
 @cache
@@ -195,6 +238,16 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
                 _NON_CORESIDENT_REASON,
                 blank=False,
             )
+    if not data.is_coresident and check.birth_date:
+        refusal = living_apart_refusal(
+            name or str(_("该成员")),
+            data.relation,
+            age_on(check.birth_date, today),
+            data.schooling,
+            data.non_coresident_reason,
+        )
+        if refusal:
+            errors.setdefault("is_coresident", []).append(refusal)
     if data.disability_category:
         if data.disability_grade not in (1, 2, 3, 4):
             errors.setdefault("disability_grade", []).append(_("残疾等级应为一至四级(1-4)"))

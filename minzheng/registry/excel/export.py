@@ -107,6 +107,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         "veteran_category",
         "date_of_death",
         "phone",
+        "is_orphan",
     )
     village_names = dict(
         Region.objects.visible_to(user).filter(level=Level.VILLAGE).values_list("code", "name")
@@ -215,6 +216,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         _("优抚对象类别"),
         _("死亡日期"),
         _("联系电话"),
+        _("孤儿"),
     ]
     for col, title in enumerate(titles):
         sheet.set_column(col, col, 21 if col in (4, 17) else 12)
@@ -246,6 +248,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
                 veteran.get(m[17], m[17]),
                 m[18],
                 m[19],
+                yes if m[20] else "",
             ],
         )
         member_count = row

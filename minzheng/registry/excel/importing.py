@@ -544,6 +544,8 @@ class _Importer:
         ok = ok and good
         veteran_category, good = pick(row, values, bad, "veteran_category", "")
         ok = ok and good
+        is_orphan, good = self.yes_no(row, values, bad, "is_orphan", False)
+        ok = ok and good
         data = MemberData(
             name=values.get("name", ""),
             # An ID we already refused goes in empty; its clean_member error is skipped below.
@@ -562,6 +564,7 @@ class _Importer:
             disability_grade=grade,
             disability_certificate=values.get("disability_certificate", ""),
             veteran_category=veteran_category,
+            is_orphan=is_orphan,
         )
         try:
             clean = clean_member(data, today=self.today)
