@@ -8,7 +8,16 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from minzheng.env import database_from_url, env_bool, env_int, env_list, env_str, secret_key, sqlite_settings
+from minzheng.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    secret_key,
+    sqlite_settings,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -108,6 +117,12 @@ AUTH_PASSWORD_VALIDATORS = [
 MINZHENG_LOCKOUT_WINDOW_MINUTES = env_int("MINZHENG_LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_PER_USER", 5, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_IP = env_int("MINZHENG_LOCKOUT_MAX_PER_IP", 20, minimum=1)
+# An account is locked everywhere only when its failures come from this many different addresses; failures
+# from one address lock the account at that address alone (one noisy address cannot lock staff out elsewhere).
+MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER", 5, minimum=1)
+# The proxies (nginx) whose X-Forwarded-For names the client: addresses or networks, comma-separated. Empty: the
+# peer's address is the client's. Behind nginx on the same machine: 127.0.0.1,::1.
+MINZHENG_TRUSTED_PROXIES = env_networks("MINZHENG_TRUSTED_PROXIES", [])
 
 # Idle sessions expire: the cookie age is renewed on every request, so it measures inactivity.
 SESSION_COOKIE_AGE = env_int("MINZHENG_SESSION_IDLE_MINUTES", 30, minimum=1) * 60

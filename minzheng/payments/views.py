@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
+from minzheng.core.clientip import client_ip
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
@@ -217,7 +218,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
             region_code=record.cycle.region_id,
             target=record,
             target_repr=record.download_name,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     return FileResponse(path.open("rb"), as_attachment=True, filename=record.download_name)
 
