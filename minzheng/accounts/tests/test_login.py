@@ -156,7 +156,9 @@ def test_a_forwarded_address_from_a_peer_that_is_not_a_trusted_proxy_is_ignored(
     for i in range(3):
         _login_via_proxy(f"x{i}", "wrong-password", client_address=f"10.0.9.{i}", peer="198.51.100.7")
     assert (
-        _login_via_proxy("township_b_clerk", PASSWORD, client_address="10.0.9.99", peer="198.51.100.7").status_code
+        _login_via_proxy(
+            "township_b_clerk", PASSWORD, client_address="10.0.9.99", peer="198.51.100.7"
+        ).status_code
         == 429
     )
     assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}
