@@ -196,6 +196,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MINZHENG_LOG_LEVEL", "INFO")},
 }
 
+# The audit chain's HMAC key (at least 32 characters). Unset: generated once into var/audit.key (mode 0600).
+# Keep a copy elsewhere: without it `minzheng audit verify` checks only the events written before keying began.
+MINZHENG_AUDIT_KEY = env_str("MINZHENG_AUDIT_KEY", "")
+
 # The site's name as shown in the header; a county can set its own.
 MINZHENG_SITE_NAME = env_str("MINZHENG_SITE_NAME", "")
 MINZHENG_DEFAULT_SITE_NAME = _("民政业务系统")
