@@ -25,8 +25,20 @@ def key_path() -> Path:
     return Path(settings.VAR_DIR) / KEY_FILE
 
 
-def audit_key(*, create: bool = True) -> bytes | None:
-    """The key (the variable's, else the file's); with `create`, a missing file is generated. None: no key."""
+def audit_key() -> bytes:
+    """The key (the variable's, else the file's); a missing file is generated."""
+    key = _key(create=True)
+    if key is None:  # pragma: no cover - _key(create=True) returns a key or raises
+        raise ImproperlyConfigured("no audit key")
+    return key
+
+
+def existing_audit_key() -> bytes | None:
+    """The key if there is one; never makes one (verify must not replace a lost key with a new one)."""
+    return _key(create=False)
+
+
+def _key(*, create: bool) -> bytes | None:
     configured = getattr(settings, "MINZHENG_AUDIT_KEY", "")
     if configured:
         if len(configured) < _MIN_LENGTH:

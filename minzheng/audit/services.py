@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from minzheng.audit.events import AUDIT_CHAIN_KEYED, EVENT_LABELS
-from minzheng.audit.keys import audit_key, key_id, keyed_digest
+from minzheng.audit.keys import audit_key, existing_audit_key, key_id, keyed_digest
 from minzheng.audit.models import AuditChainHead, AuditEvent
 from minzheng.core.bulk import BackgroundWriter, insert_rows
 
@@ -144,7 +144,6 @@ def _locked_head(now: datetime) -> tuple[AuditChainHead, bytes]:
         pk=1, defaults={"keyed_from_seq": 1}
     )
     key = audit_key()
-    assert key is not None  # audit_key(create=True) returns one or raises
     if head.keyed_from_seq is not None:
         return head, key
     if head.last_seq == 0:
@@ -461,7 +460,6 @@ def audit_checkpoint(*, now: datetime | None = None) -> Checkpoint:
     """The chain head (sequence, hash, time) signed with the audit key."""
     now = now or timezone.now()
     key = audit_key()
-    assert key is not None
     head = AuditChainHead.objects.filter(pk=1).first()
     seq, hash_ = (head.last_seq, head.last_hash) if head is not None else (0, GENESIS)
     at = now.astimezone(UTC).isoformat(timespec="seconds")
@@ -500,7 +498,7 @@ def audit_verify(*, checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
     signature is checked, and the event at its sequence number must still carry its hash."""
     head = AuditChainHead.objects.filter(pk=1).first()
     keyed_from = head.keyed_from_seq if head is not None else None
-    key = audit_key(create=False) if keyed_from is not None else None
+    key = existing_audit_key()
     marks: dict[int, Checkpoint] = {}
     for mark in checkpoints:
         signed = key is not None and hmac.compare_digest(
@@ -538,15 +536,17 @@ def audit_verify(*, checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
             return VerifyResult(
                 False, checked, event.seq, f"event #{event.seq} should be the switch-over to keyed hashes"
             )
-        if is_keyed and keyed is None:
-            return VerifyResult(
-                False,
-                checked,
-                event.seq,
-                f"the audit key is missing: events #1-#{checked} hold, those from #{event.seq} on cannot be checked",
-            )
-        digest = keyed if is_keyed else plain
-        assert digest is not None
+        digest = plain
+        if is_keyed:
+            if keyed is None:
+                return VerifyResult(
+                    False,
+                    checked,
+                    event.seq,
+                    f"the audit key is missing: events #1-#{checked} hold, "
+                    f"those from #{event.seq} on cannot be checked",
+                )
+            digest = keyed
         payload = json.dumps(
             {"prev": prev, "seq": event.seq, **_hash_fields(event)},
             sort_keys=True,

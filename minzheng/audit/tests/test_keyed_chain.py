@@ -152,7 +152,6 @@ def test_the_keyed_chain_starts_at_a_recorded_switch_over_and_old_events_keep_th
     assert [e.hash for e in chain[:3]] == old_hashes
     switch = chain[3]
     key = audit_key()
-    assert key is not None
     assert switch.event_code == "audit.chain_keyed" and switch.new_values == {
         "key_id": key_id(key),
         "unkeyed_events": 3,
@@ -194,7 +193,7 @@ def test_without_a_configured_key_one_is_generated_once_into_the_var_dir(
     settings.MINZHENG_AUDIT_KEY = ""
     settings.VAR_DIR = tmp_path
     first = audit_key()
-    assert first is not None and len(first) >= 32
+    assert len(first) >= 32
     path = tmp_path / "audit.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert audit_key() == first == path.read_text(encoding="utf-8").encode()
