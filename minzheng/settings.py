@@ -196,6 +196,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MINZHENG_LOG_LEVEL", "INFO")},
 }
 
+# How many times a day a user's duplicate-ID checks may answer "registered elsewhere in the county" (each audited);
+# past it, that user's checks of new ID numbers are refused until the next day.
+MINZHENG_ELSEWHERE_HITS_PER_DAY = env_int("MINZHENG_ELSEWHERE_HITS_PER_DAY", 20, minimum=1)
+
 # The audit chain's HMAC key (at least 32 characters). Unset: generated once into var/audit.key (mode 0600).
 # Keep a copy elsewhere: without it `minzheng audit verify` checks only the events written before keying began.
 MINZHENG_AUDIT_KEY = env_str("MINZHENG_AUDIT_KEY", "")
