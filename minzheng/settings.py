@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minzheng.accounts.tokens.ApiTokenMiddleware",
+    "minzheng.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -137,8 +138,14 @@ LANGUAGE_COOKIE_SECURE = _secure_cookies
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("MINZHENG_BEHIND_TLS_PROXY", False):
+CSRF_FAILURE_VIEW = "minzheng.core.api.csrf_failure"  # the API's JSON shape under /api/
+_behind_tls = env_bool("MINZHENG_BEHIND_TLS_PROXY", False)
+if _behind_tls:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Strict-Transport-Security on HTTPS responses: a year by default behind TLS, none otherwise (a plain-HTTP intranet
+# install must not tell browsers to insist on HTTPS). 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("MINZHENG_HSTS_SECONDS", 365 * 24 * 3600 if _behind_tls else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MINZHENG_HSTS_INCLUDE_SUBDOMAINS", False)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
