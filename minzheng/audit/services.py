@@ -555,13 +555,13 @@ def audit_verify(*, checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
         )
         if digest(payload.encode("utf-8")) != event.hash:
             return VerifyResult(False, checked, event.seq, f"event #{event.seq} was altered (hash mismatch)")
-        mark = marks.get(event.seq)
-        if mark is not None and mark.hash != event.hash:
+        at_mark = marks.get(event.seq)
+        if at_mark is not None and at_mark.hash != event.hash:
             return VerifyResult(
                 False,
                 checked,
                 event.seq,
-                f"event #{event.seq} was rewritten since the checkpoint of {mark.at}",
+                f"event #{event.seq} was rewritten since the checkpoint of {at_mark.at}",
             )
         prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     beyond = [mark for mark in marks.values() if mark.seq > checked]

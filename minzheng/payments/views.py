@@ -88,7 +88,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show = request.GET.get("show", "")
     lines = Paginator(selectors.lines_for(request.user, cycle, show), 50).get_page(request.GET.get("page"))
     for line in lines:
-        line.shown_account = display_account(user=request.user, number=line.account_number)
+        line.shown_account = display_account(user=request.user, number=line.account_number)  # type: ignore[attr-defined]
     templates = (
         bankfiles.templates_for(cycle.region_id) if request.user.can(Capability.PREPARE_PAYMENTS) else []  # type: ignore[union-attr]
     )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from minzheng.accounts.models import User
 from minzheng.audit.keys import audit_key, keyed_digest
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import EventSpec, audit_append
@@ -33,8 +34,8 @@ def id_number_hash(number: str) -> str:
     return keyed_digest(audit_key(), _PURPOSE, number.strip().upper())
 
 
-def _user(actor: object) -> object | None:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: object) -> User | None:
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def elsewhere_hits_today(*, actor: object, now: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from minzheng.env import env_networks
 
 
 def _request(peer: str, forwarded: str | None = None, real_ip: str | None = None) -> Any:
-    extra = {"REMOTE_ADDR": peer}
+    extra: dict[str, Any] = {"REMOTE_ADDR": peer}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
     if real_ip is not None:

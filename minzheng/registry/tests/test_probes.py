@@ -70,7 +70,10 @@ def test_the_import_preview_audits_each_hit_and_past_the_daily_limit_refuses_eve
     rows = [person(str(i), VILLAGE_B1, f"试探{i}", number) for i, number in enumerate(registered[:2])]
     report = load(clerk_b, xlsx(rows), dry_run=True)
     assert sum("已在县内其他地方登记" in e.message for e in report.errors) == 2
-    assert [e.new_values["source"] for e in _hits(clerk_b)] == ["import_preview", "import_preview"]
+    assert [(e.new_values or {}).get("source") for e in _hits(clerk_b)] == [
+        "import_preview",
+        "import_preview",
+    ]
     # a file with two more would take the user to 4 of 3: recorded, then refused without the rows' answers
     rows = [person(str(i), VILLAGE_B1, f"试探{i}", number) for i, number in enumerate(registered[2:])]
     with pytest.raises(ElsewhereLimitReached, match="已达每日上限"):
