@@ -203,7 +203,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("MINZHENG_LOG_LEVEL", "INFO")},
 }
 
-# How many times a day a user's duplicate-ID checks may answer "registered elsewhere in the county" (each audited);
+# About how many different ID numbers a day a user's duplicate-ID checks may answer "registered elsewhere in the
+# county" (each answer audited);
 # past it, that user's checks of new ID numbers are refused until the next day.
 MINZHENG_ELSEWHERE_HITS_PER_DAY = env_int("MINZHENG_ELSEWHERE_HITS_PER_DAY", 20, minimum=1)
 

@@ -39,14 +39,19 @@ def _user(actor: object) -> User | None:
 
 
 def elsewhere_hits_today(*, actor: object, now: datetime | None = None) -> int:
+    """How many different numbers the user's checks found registered elsewhere today (in the office's time zone)."""
     user = _user(actor)
     if user is None:
         return 0
     now = now or timezone.now()
     start = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
-    return AuditEvent.objects.filter(
-        event_code=events.ID_FOUND_ELSEWHERE, actor=user, occurred_at__gte=start
-    ).count()
+    # Distinct numbers: previewing a file, downloading its error list and confirming it answer for the same people.
+    return (
+        AuditEvent.objects.filter(event_code=events.ID_FOUND_ELSEWHERE, actor=user, occurred_at__gte=start)
+        .values("target_id")
+        .distinct()
+        .count()
+    )
 
 
 def _refusal() -> ElsewhereLimitReached:

@@ -74,11 +74,16 @@ def test_the_import_preview_audits_each_hit_and_past_the_daily_limit_refuses_eve
         "import_preview",
         "import_preview",
     ]
-    # a file with two more would take the user to 4 of 3: recorded, then refused without the rows' answers
+    # the same file again (as its error list is downloaded, or it is confirmed) is audited, but asks about no one new
+    assert (
+        sum("已在县内其他地方登记" in e.message for e in load(clerk_b, xlsx(rows), dry_run=True).errors) == 2
+    )
+    assert len(_hits(clerk_b)) == 4
+    # a file with two more would take the user to 4 numbers of 3: recorded, then refused without the rows' answers
     rows = [person(str(i), VILLAGE_B1, f"试探{i}", number) for i, number in enumerate(registered[2:])]
     with pytest.raises(ElsewhereLimitReached, match="已达每日上限"):
         load(clerk_b, xlsx(rows), dry_run=True)
-    assert len(_hits(clerk_b)) == 4
+    assert len(_hits(clerk_b)) == 6
     # from now on every check is refused, registered or not, so the refusal says nothing about the number
     free = make_id("19990909", 99)
     with pytest.raises(ElsewhereLimitReached):
