@@ -81,3 +81,12 @@ def key_id(key: bytes) -> str:
 def keyed_digest(key: bytes, purpose: bytes, text: str) -> str:
     """An HMAC of `text` for one purpose (checkpoint signatures, hashed ID numbers): one key, separate uses."""
     return hmac.new(key, purpose + b"\x00" + text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+#: the target type under which duplicate-ID answers are audited, by the keyed hash of the number
+ID_NUMBER_TARGET = "registry.id_number"
+
+
+def id_number_hash(number: str) -> str:
+    """The keyed hash under which every check of one ID number is audited (the number itself is not stored)."""
+    return keyed_digest(audit_key(), b"minzheng id number", number.strip().upper())

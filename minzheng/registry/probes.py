@@ -13,25 +13,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.models import User
-from minzheng.audit.keys import audit_key, keyed_digest
+from minzheng.audit.keys import ID_NUMBER_TARGET, id_number_hash
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.services import EventSpec, audit_append
 from minzheng.core.errors import DomainError
 from minzheng.registry import events
 from minzheng.registry.idnumber import mask_id_number
 
-TARGET_TYPE = "registry.id_number"
-_PURPOSE = b"minzheng id number"
+TARGET_TYPE = ID_NUMBER_TARGET
+__all__ = ["ElsewhereLimitReached", "elsewhere_gate", "elsewhere_record", "id_number_hash"]
 
 
 class ElsewhereLimitReached(DomainError):
     code = "elsewhere_limit_reached"
     status = 429
-
-
-def id_number_hash(number: str) -> str:
-    """The keyed hash under which every probe of one number is audited (the number itself is not stored)."""
-    return keyed_digest(audit_key(), _PURPOSE, number.strip().upper())
 
 
 def _user(actor: object) -> User | None:
