@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -15,6 +14,7 @@ from minzheng.assessment.cases import decision_json, explain
 from minzheng.assessment.forms import request_fields, request_from_post
 from minzheng.assessment.live import REGISTRY_REQUEST_FIELDS
 from minzheng.assessment.services import assess_case, assess_household
+from minzheng.core.api import read_json
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.registry import selectors as registry
@@ -45,12 +45,7 @@ def _typed_status(value: str) -> str | None:
 @capability_required(Capability.ASSESS)
 def api_assess(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/assess: CASE.json in, the decision out (token or session auth)."""
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse(
-            {"code": "bad_json", "message": _("请求内容不是有效的 JSON。"), "fields": {}}, status=400
-        )
+    data = read_json(request)  # BadJson and every DomainError → the API error shape (DomainErrorMiddleware)
     case, decision = assess_case(data)  # DomainError → the API error shape (DomainErrorMiddleware)
     body = decision_json(decision, case)
     if request.GET.get("explain"):

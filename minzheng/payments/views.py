@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
+from minzheng.core.clientip import client_ip
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
@@ -26,6 +27,7 @@ from minzheng.payments.forms import GenerateForm, ReconciliationForm, ReturnForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
 from minzheng.payments.tasks import build_cycle_task, check_task, export_task
 from minzheng.regions.models import Region
+from minzheng.registry.selectors import display_account
 from minzheng.rules.programs import PROGRAMS
 
 FILE_DOWNLOADED = define("payments.bank_file_downloaded", _("下载银行发放文件"))
@@ -90,6 +92,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _act(request, cycle)
     show = request.GET.get("show", "")
     lines = Paginator(selectors.lines_for(request.user, cycle, show), 50).get_page(request.GET.get("page"))
+    for line in lines:
+        line.shown_account = display_account(user=request.user, number=line.account_number)  # type: ignore[attr-defined]
     templates = (
         bankfiles.templates_for(cycle.region_id) if request.user.can(Capability.PREPARE_PAYMENTS) else []  # type: ignore[union-attr]
     )
@@ -109,6 +113,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program_labels": [str(PROGRAMS[p].label) for p in cycle.program_list if p in PROGRAMS],
             "can_prepare": request.user.can(Capability.PREPARE_PAYMENTS),  # type: ignore[union-attr]
             "can_approve": request.user.can(Capability.APPROVE_PAYMENTS),  # type: ignore[union-attr]
+            "can_download": request.user.can(Capability.DOWNLOAD_BANK_FILES),  # type: ignore[union-attr]
         },
     )
 
@@ -207,7 +212,7 @@ def _template_for(cycle: PayCycle, raw: str) -> BankTemplate:
     raise Http404
 
 
-@capability_required(Capability.VIEW_PAYMENTS)
+@capability_required(Capability.DOWNLOAD_BANK_FILES)
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     record = get_visible_or_404(BankExport.objects.select_related("cycle"), request.user, pk=pk)
     if not record.stored_name:
@@ -222,7 +227,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
             region_code=record.cycle.region_id,
             target=record,
             target_repr=record.download_name,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     return FileResponse(path.open("rb"), as_attachment=True, filename=record.download_name)
 

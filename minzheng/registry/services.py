@@ -3,11 +3,12 @@ transaction, and announces the households it touched (signals.household_changed)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -20,7 +21,7 @@ from minzheng.core.errors import ConflictError, PermissionDeniedError, Validatio
 from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.regions.models import Level, Region
-from minzheng.registry import events
+from minzheng.registry import events, probes
 from minzheng.registry.idnumber import age_on, mask_id_number
 from minzheng.registry.models import (
     Asset,
@@ -51,6 +52,33 @@ class MemberValidationFailed(ValidationFailed):
 
 class DuplicatePerson(ValidationFailed):
     code = "duplicate_person"
+    #: the number, when the answer was "registered elsewhere in the county" (audited as a possible probe)
+    elsewhere: str | None = None
+
+
+def _duplicate(message: str, id_number: str, *, elsewhere: bool) -> DuplicatePerson:
+    error = DuplicatePerson(message, fields={"id_number": [message]})
+    error.elsewhere = id_number if elsewhere else None
+    return error
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _audits_elsewhere_hits(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Audit a "registered elsewhere" answer once the service's transaction has rolled back (see probes)."""
+
+    @functools.wraps(service)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return service(*args, **kwargs)
+        except DuplicatePerson as exc:
+            if exc.elsewhere:
+                probes.elsewhere_record(actor=kwargs.get("actor"), numbers=[exc.elsewhere], source="form")
+            raise
+
+    return wrapper
 
 
 def _today() -> date:
@@ -147,6 +175,16 @@ def duplicate_person_message(
     *, actor: Any, id_number: str, exclude_member_id: int | None = None
 ) -> str | None:
     """None if the number is free; otherwise where it is registered, without leaking anything out of scope."""
+    found = _duplicate_of(actor=actor, id_number=id_number, exclude_member_id=exclude_member_id)
+    return found[0] if found else None
+
+
+def _duplicate_of(
+    *, actor: Any, id_number: str, exclude_member_id: int | None = None
+) -> tuple[str, bool] | None:
+    """(the message, whether it says "elsewhere in the county") or None; refused past the day's limit of such
+    answers (probes.elsewhere_gate)."""
+    probes.elsewhere_gate(actor=actor)
     candidates = Member.objects.filter(id_number=id_number)
     if exclude_member_id is not None:
         candidates = candidates.exclude(pk=exclude_member_id)
@@ -161,16 +199,16 @@ def duplicate_person_message(
             "village": existing.region.name,
             "household": existing.household,
             "pk": existing.household_id,
-        }
+        }, False
     return _("身份证号 %(id)s 已在县内其他地方登记，同一人只能在一户中登记；如需迁入请联系其所在乡镇") % {
         "id": mask_id_number(id_number)
-    }
+    }, True
 
 
 def _new_member(actor: Any, household: Household, clean: CleanMember) -> Member:
-    message = duplicate_person_message(actor=actor, id_number=clean.id_number)
-    if message:
-        raise DuplicatePerson(message, fields={"id_number": [message]})
+    found = _duplicate_of(actor=actor, id_number=clean.id_number)
+    if found:
+        raise _duplicate(found[0], clean.id_number, elsewhere=found[1])
     fields = clean.model_fields()
     full, initials = name_keys(fields["name"])
     member = Member(
@@ -181,8 +219,8 @@ def _new_member(actor: Any, household: Household, clean: CleanMember) -> Member:
             member.save()
     except IntegrityError as exc:
         # Two clerks adding the same person at once: the unique constraint decides; explain it like the check does.
-        message = duplicate_person_message(actor=actor, id_number=clean.id_number) or _("身份证号已被登记")
-        raise DuplicatePerson(message, fields={"id_number": [message]}) from exc
+        found = _duplicate_of(actor=actor, id_number=clean.id_number) or (_("身份证号已被登记"), False)
+        raise _duplicate(found[0], clean.id_number, elsewhere=found[1]) from exc
     return member
 
 
@@ -233,6 +271,7 @@ class Result:
     warnings: list[str]
 
 
+@_audits_elsewhere_hits
 def household_create(
     *, actor: Any, data: HouseholdData, head: MemberData, members: Iterable[MemberData] = ()
 ) -> Result:
@@ -308,6 +347,7 @@ def household_update(*, actor: Any, household: Household, data: HouseholdData) -
     return Result(locked, warnings)
 
 
+@_audits_elsewhere_hits
 def member_add(*, actor: Any, household: Household, data: MemberData) -> Result:
     _require(actor, Capability.EDIT_REGISTRY)
     if data.relation == Relation.HEAD:
@@ -336,6 +376,7 @@ def _lock_member(actor: Any, member_id: int) -> Member:
     return member
 
 
+@_audits_elsewhere_hits
 def member_update(*, actor: Any, member: Member, data: MemberData) -> Result:
     """Edit one person. Changing the ID number is allowed (typing errors happen) but is checked like a new one."""
     _require(actor, Capability.EDIT_REGISTRY)
@@ -343,11 +384,9 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Result:
     with transaction.atomic():
         locked = _lock_member(actor, member.pk)
         if clean.id_number != locked.id_number:
-            message = duplicate_person_message(
-                actor=actor, id_number=clean.id_number, exclude_member_id=locked.pk
-            )
-            if message:
-                raise DuplicatePerson(message, fields={"id_number": [message]})
+            found = _duplicate_of(actor=actor, id_number=clean.id_number, exclude_member_id=locked.pk)
+            if found:
+                raise _duplicate(found[0], clean.id_number, elsewhere=found[1])
         is_head = locked.household.head_id == locked.pk
         if is_head and data.relation != Relation.HEAD:
             raise MemberValidationFailed(

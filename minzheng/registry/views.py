@@ -148,6 +148,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **context,
             "members": members,
+            "shown_account": selectors.display_account(user=request.user, number=household.account_number),
             "can_edit": can_edit,
             "can_reveal": can_reveal,
             "can_assess": request.user.can(Capability.ASSESS),  # type: ignore[union-attr]

@@ -32,7 +32,7 @@ from minzheng.core.errors import ConflictError, PermissionDeniedError, Validatio
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
 from minzheng.regions.models import Level, Region
-from minzheng.registry import events
+from minzheng.registry import events, probes
 from minzheng.registry.excel.columns import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -230,6 +230,8 @@ class _Importer:
         self.id_rows: dict[str, int] = {}
         #: IDs not yet looked up in the database
         self.pending_ids: list[str] = []
+        #: IDs found registered outside the actor's scope (audited by registry_import as possible probes)
+        self.elsewhere: list[str] = []
         #: households with valid members not yet handed to the writer
         self.unsent: dict[str, _Household] = {}
         #: set for the real import: writes while the rest of the file is read
@@ -638,6 +640,7 @@ class _Importer:
                     "pk": household_id,
                 }
             else:
+                self.elsewhere.append(number)
                 message = _(
                     "身份证号 %(id)s 已在县内其他地方登记，同一人只能在一户中登记；如需迁入请联系其所在乡镇"
                 ) % {"id": masked}
@@ -988,12 +991,30 @@ def registry_import(
     else:
         data = source.read()
     report = ImportReport(filename=filename, dry_run=dry_run)
-    with without_cyclic_gc():
-        return _import(data, filename, actor=actor, today=today or timezone.localdate(), report=report)
+    # The preview answers for every ID in the file whether it is registered: limited and audited as the form is.
+    probes.elsewhere_gate(actor=actor)
+    elsewhere: list[str] = []
+    try:
+        with without_cyclic_gc():
+            return _import(
+                data,
+                filename,
+                actor=actor,
+                today=today or timezone.localdate(),
+                report=report,
+                elsewhere=elsewhere,
+            )
+    finally:
+        probes.elsewhere_record(
+            actor=actor, numbers=elsewhere, source="import_preview" if dry_run else "import"
+        )
 
 
-def _import(data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport) -> ImportReport:
+def _import(
+    data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport, elsewhere: list[str]
+) -> ImportReport:
     importer = _Importer(actor=actor, today=today, report=report)
+    importer.elsewhere = elsewhere
     rows, lines = _raw_rows(data, filename)
     for row, cells in rows:
         if any(cell_text(c) for c in cells):
