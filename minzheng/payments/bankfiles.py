@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
+from minzheng.core import exports
 from minzheng.core.errors import ConflictError, ValidationFailed
 from minzheng.core.money import ZERO
 from minzheng.payments.models import (
@@ -273,24 +274,22 @@ def write_file(
     count = 0
     expected = cycle.line_count or 1
     if template.file_format == FileFormat.XLSX:
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "in_memory": False})
+        # text stays text (a payee named '=HYPERLINK(…)' is not a formula), amounts stay numbers: core.exports
+        book = exports.workbook(target, constant_memory=True, in_memory=False)
         sheet = book.add_worksheet(_("发放明细"))
         money = book.add_format({"num_format": "0.00"})
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, [h for _k, h in columns], bold)
+        exports.write_cells(sheet, 0, [h for _k, h in columns], bold)
         # IDs and account numbers stay text (strings): Excel would turn 19 digits into 1.23E+18
         for i, (key, _h) in enumerate(columns):
             wide = key in ("payee_id_number", "account_number", "bank_name", "remark", "village")
             sheet.set_column(i, i, 22 if wide else 10, money if i == amount_index else None)
-        write_row = sheet.write_row
+        write_cells = exports.write_cells
         for count, (values, amount) in enumerate(_rows(cycle, columns), start=1):
             total += amount
             # an Excel cell holds a binary double; amounts to the fen below 10^13 survive the round trip exactly,
             # and the control total beside the file is summed in Decimal
-            values[amount_index] = float(amount)
-            write_row(count, 0, values)
+            write_cells(sheet, count, values)
             if progress is not None and count % step == 0:
                 progress(count, expected)
         if template.totals_row:
@@ -300,7 +299,8 @@ def write_file(
         book.close()
     else:
         with open(target, "w", encoding=template.encoding, newline="") as handle:
-            writer = csv.writer(handle)
+            # text cells that could start a formula are neutralised; amounts (Decimal) are written as numbers
+            writer = exports.CsvWriter(handle)
             writer.writerow([h for _k, h in columns])
             for count, (values, amount) in enumerate(_rows(cycle, columns), start=1):
                 total += amount
@@ -308,9 +308,9 @@ def write_file(
                 if progress is not None and count % step == 0:
                     progress(count, expected)
             if template.totals_row:
-                row = [""] * len(columns)
+                row: list[Any] = [""] * len(columns)
                 row[0] = _("合计 %(n)s 笔") % {"n": count}
-                row[amount_index] = str(total)
+                row[amount_index] = total
                 writer.writerow(row)
     return Control(count=count, total=total)
 
@@ -545,7 +545,6 @@ def drill_return(record: BankExport, failures: int) -> bytes:
     ``failures`` lines failed. Only an .xlsx export can be read back this way."""
     if not record.stored_name or not record.stored_name.endswith(".xlsx"):
         raise ValidationFailed(_("只能从已完成的 Excel 银行文件生成演练回盘"))
-    import xlsxwriter
     from python_calamine import CalamineWorkbook
 
     rows = (
@@ -553,13 +552,13 @@ def drill_return(record: BankExport, failures: int) -> bytes:
     )
     header, body = rows[0], [r for r in rows[1:] if not str(r[0]).startswith("合计")]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(_("回盘"))
-    sheet.write_row(0, 0, [*header, "结果", "失败原因"])
+    exports.write_cells(sheet, 0, [*header, "结果", "失败原因"])
     for index, row in enumerate(body, start=1):
         failed = index <= failures
         cells = [_text(c) if isinstance(c, float) and c.is_integer() else c for c in row]
         reason = DRILL_REASONS[(index - 1) % len(DRILL_REASONS)] if failed else ""
-        sheet.write_row(index, 0, [*cells, "失败" if failed else "成功", reason])
+        exports.write_cells(sheet, index, [*cells, "失败" if failed else "成功", reason])
     book.close()
     return out.getvalue()

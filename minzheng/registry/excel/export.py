@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
+from minzheng.core import exports
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.regions.models import Level, Region
@@ -112,15 +112,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         Region.objects.visible_to(user).filter(level=Level.VILLAGE).values_list("code", "name")
     )
 
-    workbook = xlsxwriter.Workbook(
-        str(out) if isinstance(out, Path) else out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = exports.workbook(out, constant_memory=True)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
     hukou = _display_map(HukouType.choices)
@@ -138,12 +130,8 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         for col, value in enumerate(cells):
             if value is None or value == "":
                 continue  # an empty cell costs nothing in the file; writing "" would still cost a call
-            if isinstance(value, str):
-                sheet.write_string(row, col, value)  # IDs and account numbers stay text
-            elif isinstance(value, date):
-                sheet.write_datetime(row, col, value, as_date)
-            else:
-                sheet.write_number(row, col, value)
+            # text (names, IDs, account numbers) stays text, never a formula: core.exports
+            exports.write_cell(sheet, row, col, value, as_date if isinstance(value, date) else None)
 
     # constant_memory writes each sheet row by row: the household sheet is finished before the member sheet starts.
     sheet = workbook.add_worksheet(_("家庭"))
