@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core import exports
 from minzheng.core.errors import ConflictError, ValidationFailed
 from minzheng.core.money import ZERO
+from minzheng.core.validators import is_ascii_decimal, is_ascii_digits
 from minzheng.payments.models import (
     BankExport,
     BankReturn,
@@ -407,6 +409,47 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+TOTALS_WORDS = ("合计", "总计", "Total")
+
+
+def _amount(text: str) -> Decimal | None:
+    """An amount as the bank writes it ('1,680.00'), in ASCII digits only (Decimal('８４０') would read 840)."""
+    plain = text.replace(",", "").strip()
+    if not is_ascii_decimal(plain):
+        return None
+    try:
+        return Decimal(plain).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def _totals_errors(
+    totals: list[tuple[int, list[str]]], amount_i: int, count: int, total: Decimal
+) -> list[str]:
+    """A totals row (合计), when the bank writes one, must agree with the lines: its amount with their sum, and
+    the count it states ('合计 2 笔') with their number. A file whose totals disagree is refused whole."""
+    errors: list[str] = []
+    for number, cells in totals:
+        stated = cells[amount_i]
+        if stated:
+            amount = _amount(stated)
+            if amount is None:
+                errors.append(_("第 %(n)s 行：合计金额“%(v)s”不是数字") % {"n": number, "v": stated})
+            elif amount != total:
+                errors.append(
+                    _("第 %(n)s 行：合计金额 %(v)s 与明细之和 %(t)s 不符")
+                    % {"n": number, "v": amount, "t": total}
+                )
+        words = " ".join(cell for index, cell in enumerate(cells) if index != amount_i)
+        found = re.search(r"([0-9]+)\s*笔", words)
+        if found and int(found.group(1)) != count:
+            errors.append(
+                _("第 %(n)s 行：合计笔数 %(v)s 与明细笔数 %(c)s 不符")
+                % {"n": number, "v": found.group(1), "c": count}
+            )
+    return errors
+
+
 def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: bytes) -> BankReturn:
     """Mark lines paid or failed from the bank's result file: all rows or none; every bad row is reported."""
     require(actor, Capability.PREPARE_PAYMENTS, cycle.region_id)
@@ -441,19 +484,24 @@ def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: 
         by_account.setdefault((line["account_number"], line["amount"]), []).append(line_pk)
     errors: list[str] = []
     results: dict[int, tuple[str, str]] = {}
+    totals: list[tuple[int, list[str]]] = []
+    line_count, line_sum = 0, ZERO
     for number, row in enumerate(table[1:], start=2):
         cells = [_text(c) for c in row] + [""] * len(header)
         first = cells[0]
-        if first.startswith(("合计", "总计", "Total")):
+        if first.startswith(TOTALS_WORDS):
+            totals.append((number, cells))  # checked against the lines once all are read
             continue
-        try:
-            amount = Decimal(cells[amount_i].replace(",", "")).quantize(Decimal("0.01"))
-        except InvalidOperation:
+        line_count += 1
+        amount = _amount(cells[amount_i])
+        if amount is None:
             errors.append(_("第 %(n)s 行：金额“%(v)s”不是数字") % {"n": number, "v": cells[amount_i]})
             continue
+        line_sum += amount
         pk: int | None = None
         if ref_i is not None and cells[ref_i]:
-            pk = int(cells[ref_i]) if cells[ref_i].isdigit() else None
+            # ASCII digits only: '²'.isdigit() is true and int('²') raises
+            pk = int(cells[ref_i]) if is_ascii_digits(cells[ref_i]) else None
             if pk is None or pk not in lines:
                 errors.append(_("第 %(n)s 行：流水号 %(r)s 不属于本批次") % {"n": number, "r": cells[ref_i]})
                 continue
@@ -490,6 +538,7 @@ def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: 
         if status == PaymentStatus.FAILED and not reason:
             reason = _("银行未注明原因")
         results[pk] = (status, reason[:200])
+    errors += _totals_errors(totals, amount_i, line_count, line_sum)
     if errors:
         raise ValidationFailed(
             _("回盘文件有 %(n)s 处错误，未导入任何记录") % {"n": len(errors)}, fields={"file": errors}
