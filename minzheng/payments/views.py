@@ -17,6 +17,7 @@ from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
 from minzheng.core.scope import get_visible_or_404, scope_code_for
+from minzheng.core.validators import is_ascii_digits
 from minzheng.payments import bankfiles, selectors, services
 from minzheng.payments.forms import GenerateForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
@@ -195,7 +196,7 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
 
 def _template_for(cycle: PayCycle, raw: str) -> BankTemplate:
     """One of the templates that apply to the cycle's region (its county's), else 404."""
-    wanted = int(raw) if raw.isdigit() else 0
+    wanted = int(raw) if is_ascii_digits(raw) else 0
     for template in bankfiles.templates_for(cycle.region_id):
         if template.pk == wanted:
             return template
@@ -228,7 +229,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     """The county's bank file templates; the county administrator edits them."""
     scope = scope_code_for(request.user) or ""
     editing = None
-    if request.GET.get("edit", "").isdigit():
+    if is_ascii_digits(request.GET.get("edit", "")):
         editing = get_visible_or_404(BankTemplate.objects.all(), request.user, pk=int(request.GET["edit"]))
     form = TemplateForm(request.POST or None, instance=editing)
     if request.method == "POST":

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minzheng.core.validators import is_ascii_digits
 from minzheng.registry.idnumber import parse_id_number
 from minzheng.registry.models import (
     DisabilityCategory,
@@ -211,7 +212,7 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
         elif check.birth_date and data.date_of_death < check.birth_date:
             errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期"))
     phone = data.phone.strip()
-    if phone and not phone.replace("-", "").isdigit():
+    if phone and not is_ascii_digits(phone.replace("-", "")):
         errors.setdefault("phone", []).append(_("电话号码只能包含数字和“-”"))
     if errors:
         raise MemberInvalid(errors)
@@ -255,7 +256,7 @@ def check_account_number(raw: str) -> tuple[str, list[str], list[str]]:
     number = raw.replace(" ", "").replace("-", "")
     if not number:
         return "", [], []
-    if not number.isdigit():
+    if not is_ascii_digits(number):
         return number, [_("银行账号只能包含数字")], []
     if not 12 <= len(number) <= 19:
         return number, [_("银行账号应为 12 至 19 位数字，实际为 %(n)s 位") % {"n": len(number)}], []

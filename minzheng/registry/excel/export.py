@@ -17,6 +17,7 @@ from minzheng.audit.services import audit_record
 from minzheng.core import exports
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.validators import is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
 from minzheng.registry.idnumber import mask_id_number
@@ -52,7 +53,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
     if not user.can(Capability.EXPORT_REGISTRY):
         raise PermissionDeniedError(_("您的角色无权导出家庭档案。"))
     village = village.strip()
-    if village and not village.isdigit():
+    if village and not is_ascii_digits(village):
         raise ValidationFailed(_("区划代码只能是数字"), fields={"village": [_("只能是数字")]})
     full = user.can(Capability.SEE_FULL_ID)
 

@@ -31,6 +31,7 @@ from minzheng.core.bulk import (
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
+from minzheng.core.validators import is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
 from minzheng.registry.excel.columns import (
@@ -461,7 +462,7 @@ class _Importer:
             household.clean[name] = value
         elif name == "region_code" and not VILLAGE_CODE.match(text):
             self.error(row, column, text, _("所属村代码应为 12 位数字的村（社区）区划代码"))
-        elif name == "phone" and not text.replace("-", "").isdigit():
+        elif name == "phone" and not is_ascii_digits(text.replace("-", "")):
             self.error(row, column, text, _("电话号码只能包含数字和“-”"))
         elif name == "account_number":
             number, errors, warnings = check_account_number(text)
