@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minzheng.core.middleware.LanguageMiddleware",
+    "minzheng.core.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -108,6 +109,17 @@ AUTH_PASSWORD_VALIDATORS = [
 MINZHENG_LOCKOUT_WINDOW_MINUTES = env_int("MINZHENG_LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_PER_USER", 5, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_IP = env_int("MINZHENG_LOCKOUT_MAX_PER_IP", 20, minimum=1)
+
+# Uploads. The largest documented import (100,000 households in one workbook) is about 16 MB; the README's nginx
+# block sets the same client_max_body_size. A workbook may not inflate past the second limit (zip bombs), nor any
+# part of it compress better than the ratio (real sheets are 5-20 : 1, bombs 1000 : 1).
+MINZHENG_MAX_UPLOAD_BYTES = env_int("MINZHENG_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
+# a whole request may be 1 MB more than the file (the form's other fields): nginx's client_max_body_size is this
+MINZHENG_MAX_REQUEST_BYTES = MINZHENG_MAX_UPLOAD_BYTES + 1024 * 1024
+MINZHENG_XLSX_MAX_UNCOMPRESSED_BYTES = (
+    env_int("MINZHENG_XLSX_MAX_UNCOMPRESSED_MB", 512, minimum=1) * 1024 * 1024
+)
+MINZHENG_XLSX_MAX_RATIO = env_int("MINZHENG_XLSX_MAX_RATIO", 100, minimum=2)
 
 # Idle sessions expire: the cookie age is renewed on every request, so it measures inactivity.
 SESSION_COOKIE_AGE = env_int("MINZHENG_SESSION_IDLE_MINUTES", 30, minimum=1) * 60

@@ -17,6 +17,7 @@ import unicodedata
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -56,6 +57,17 @@ def refuse_hidden_characters(value: Any, *, multiline: bool = False) -> None:
     code = hidden_character(value, multiline=multiline)
     if code is not None:
         raise ValidationError(hidden_character_message(code), code="hidden_character")
+
+
+def upload_size_message(limit: int | None = None) -> str:
+    limit = settings.MINZHENG_MAX_UPLOAD_BYTES if limit is None else limit
+    return _("文件不能超过 %(mb)s MB。") % {"mb": limit // (1024 * 1024)}
+
+
+def upload_too_large(upload: Any, limit: int | None = None) -> str | None:
+    """The message for an uploaded file above the cap (MINZHENG_MAX_UPLOAD_MB unless a form has its own), or None."""
+    limit = settings.MINZHENG_MAX_UPLOAD_BYTES if limit is None else limit
+    return upload_size_message(limit) if (upload.size or 0) > limit else None
 
 
 class TextForm(forms.Form):

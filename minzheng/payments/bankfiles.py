@@ -33,7 +33,8 @@ from minzheng.audit.services import audit_record
 from minzheng.core import exports
 from minzheng.core.errors import ConflictError, ValidationFailed
 from minzheng.core.money import ZERO
-from minzheng.core.validators import is_ascii_decimal, is_ascii_digits
+from minzheng.core.tabular import XLSX_MAGIC, open_workbook
+from minzheng.core.validators import is_ascii_decimal, is_ascii_digits, upload_size_message
 from minzheng.payments.models import (
     BankExport,
     BankReturn,
@@ -377,11 +378,9 @@ FAILED_WORDS = {"失败", "退票", "fail", "failed", "f", "1", "交易失败"}
 
 
 def _read_table(name: str, content: bytes) -> list[list[Any]]:
-    if name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
+    if name.lower().endswith(".xlsx") or content.startswith(XLSX_MAGIC):
+        book = open_workbook(content)  # refuses a zip bomb before calamine inflates it
         try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             return [list(row) for row in book.get_sheet_by_index(0).to_python()]
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same answer to the user
             raise ValidationFailed(_("无法读取该 Excel 文件：%(e)s") % {"e": exc}) from exc
@@ -453,6 +452,8 @@ def _totals_errors(
 def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: bytes) -> BankReturn:
     """Mark lines paid or failed from the bank's result file: all rows or none; every bad row is reported."""
     require(actor, Capability.PREPARE_PAYMENTS, cycle.region_id)
+    if len(content) > settings.MINZHENG_MAX_UPLOAD_BYTES:
+        raise ValidationFailed(upload_size_message())
     table = [row for row in _read_table(file_name, content) if any(_text(c) for c in row)]
     if not table:
         raise ValidationFailed(_("文件是空的"))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.core.scope import scope_code_for
+from minzheng.core.validators import upload_too_large
 from minzheng.payments.bankfiles import COLUMNS
 from minzheng.payments.models import BankTemplate, Encoding, FileFormat
 from minzheng.regions.models import Region
@@ -49,6 +50,12 @@ class GenerateForm(forms.Form):
 
 class ReturnForm(forms.Form):
     file = forms.FileField(label=_("银行回盘文件(.xlsx 或 .csv)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if error := upload_too_large(upload):
+            raise forms.ValidationError(error)
+        return upload
 
 
 class TemplateForm(forms.Form):

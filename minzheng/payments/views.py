@@ -165,7 +165,8 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
         elif action == "return":
             form = ReturnForm(request.POST, request.FILES)
             if not form.is_valid():
-                messages.error(request, _("请选择银行回盘文件"))
+                errors = form.errors.get("file") or [_("请选择银行回盘文件")]
+                messages.error(request, errors[0])
             else:
                 upload = form.cleaned_data["file"]
                 record = bankfiles.bank_return_import(

@@ -15,6 +15,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.navigation import household_panels
+from minzheng.core.validators import upload_too_large
 from minzheng.regions.selectors import region_choices
 from minzheng.registry import documents, selectors, services
 from minzheng.registry.forms import (
@@ -474,7 +475,6 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 # ---- Excel in and out -------------------------------------------------------------------------------------------
 
 IMPORT_SESSION_KEY = "registry_import"
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 
 def _imports_dir() -> Any:
@@ -526,8 +526,8 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["upload_error"] = _("请选择要导入的 .xlsx 或 .csv 文件。")
             status = 400
-        elif upload.size and upload.size > MAX_IMPORT_BYTES:
-            context["upload_error"] = _("文件不能超过 200 MB。")
+        elif error := upload_too_large(upload):
+            context["upload_error"] = error
             status = 400
         else:
             _forget_stale_uploads()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,7 +29,7 @@ from minzheng.core.bulk import (
 )
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
-from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
+from minzheng.core.tabular import XLSX_MAGIC, cell_text, open_workbook, read_rows
 from minzheng.core.validators import is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
@@ -205,10 +204,9 @@ def _raw_rows(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[Any]
     lost its last digits); CSV has no types, so it goes through read_rows."""
     if not data.startswith(XLSX_MAGIC):
         return read_rows(data, filename=filename), data.count(b"\n") + 1
-    from python_calamine import CalamineWorkbook
-
+    workbook = open_workbook(data)  # refuses a zip bomb before calamine inflates it
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several error types for damaged files
         raise ValidationFailed(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from exc
     return _rows_of(sheet), int(sheet.height)
