@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -465,8 +466,8 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         path.open("rb"),
         content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
+        as_attachment=True,  # never shown inline: a PDF opens in the reader, not in the browser's origin
+        filename=documents.download_name(document.original_name, Path(document.stored_name).suffix),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
