@@ -8,11 +8,18 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.core.files import PRIVATE_UMASK, private_dir
 from minzheng.env import database_from_url, env_bool, env_int, env_list, env_str, secret_key, sqlite_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env_str("MINZHENG_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# var/ holds the database, the secret key, people's documents, bank files and pending imports: everything this
+# process creates is its own only (files 0600, folders 0700), and var/ itself is kept 0700.
+os.umask(PRIVATE_UMASK)
+private_dir(VAR_DIR)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEBUG = env_bool("MINZHENG_DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)

@@ -32,6 +32,7 @@ from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
 from minzheng.core import exports
 from minzheng.core.errors import ConflictError, ValidationFailed
+from minzheng.core.files import var_dir
 from minzheng.core.money import ZERO
 from minzheng.core.tabular import XLSX_MAGIC, open_workbook
 from minzheng.core.validators import is_ascii_decimal, is_ascii_digits, upload_size_message
@@ -101,9 +102,7 @@ DEFAULT_TEMPLATES: list[dict[str, Any]] = [
 
 
 def exports_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return var_dir("exports")
 
 
 def _remove_stale_parts(older_than: float = 6 * 3600) -> None:

@@ -10,13 +10,13 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
+from minzheng.core.files import var_dir
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.registry import events
 from minzheng.registry.models import Document, DocumentType, Household, Member
@@ -31,9 +31,7 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 
 
 def documents_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return var_dir("documents")
 
 
 #: extensions a name may keep for each type ('scan.jpeg' stays; 'poly.html' holding a JPEG becomes 'poly.jpg')
