@@ -38,6 +38,8 @@ def is_ascii_decimal(text: str) -> bool:
 
 def hidden_character(text: str, *, multiline: bool = False) -> str | None:
     """The first control or invisible format character in ``text`` as 'U+202E', or None when there is none."""
+    if text.isprintable():
+        return None  # the common case, in C: no control, format, separator or unassigned character at all
     for char in text:
         if multiline and char in _MULTILINE_ALLOWED:
             continue

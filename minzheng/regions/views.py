@@ -9,11 +9,11 @@ from django.views.decorators.http import require_GET
 from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.scope import scope_code_for
-from minzheng.core.validators import upload_too_large
+from minzheng.core.validators import TextForm, upload_too_large
 from minzheng.regions import selectors, services
 
 
-class RegionImportForm(forms.Form):
+class RegionImportForm(TextForm):
     file = forms.FileField(label=_("区划文件(.xlsx 或 .csv)"))
 
 

@@ -18,7 +18,7 @@ from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
-from minzheng.core.validators import is_ascii_digits
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
 from minzheng.registry.idnumber import mask_id_number
@@ -198,6 +198,10 @@ class HouseholdData:
 
 def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     errors: dict[str, list[str]] = {}
+    for key in ("address", "phone", "bank_name", "account_holder", "note"):
+        code = hidden_character(getattr(data, key), multiline=key == "note")
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     if not data.address.strip():
         errors["address"] = [_("住址不能为空")]
     if data.hukou_type not in HukouType.values:

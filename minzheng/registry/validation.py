@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minzheng.core.validators import is_ascii_digits
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.registry.idnumber import parse_id_number
 from minzheng.registry.models import (
     DisabilityCategory,
@@ -151,10 +151,18 @@ def _choice(
         errors.setdefault(key, []).append(_("%(label)s“%(value)s”无效") % {"label": label, "value": value})
 
 
+#: a person's typed text: none may carry control characters or bidirectional overrides (a name shown reversed)
+PERSON_TEXT_FIELDS = ("name", "phone", "serious_illness", "disability_certificate")
+
+
 def clean_member(data: MemberData, *, today: date) -> CleanMember:
     """Check one person; raise MemberInvalid with every problem by field, or return the cleaned values."""
     errors: dict[str, list[str]] = {}
     warnings: list[str] = []
+    for key in PERSON_TEXT_FIELDS:
+        code = hidden_character(getattr(data, key))
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     name = data.name.strip()
     if not name:
         errors.setdefault("name", []).append(_("姓名不能为空"))

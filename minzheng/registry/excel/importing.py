@@ -30,7 +30,7 @@ from minzheng.core.bulk import (
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.core.tabular import XLSX_MAGIC, cell_text, open_workbook, read_rows
-from minzheng.core.validators import is_ascii_digits
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
 from minzheng.registry.excel.columns import (
@@ -455,7 +455,10 @@ class _Importer:
     def household_field(self, row: int, household: _Household, name: str, text: str) -> None:
         """Check a household value where it is first given; the cleaned value replaces the text."""
         column = COLUMN_BY_KEY[name]
-        if name == "hukou_type":
+        code = hidden_character(text)
+        if code is not None:
+            self.error(row, column, text, hidden_character_message(code))
+        elif name == "hukou_type":
             value, ok = self.choice(row, column, text, "")
             household.clean[name] = value
         elif name == "region_code" and not VILLAGE_CODE.match(text):

@@ -279,3 +279,15 @@ def test_a_scan_whose_image_bytes_happen_to_spell_js_is_accepted(
         {"doc_type": "application", "file": SimpleUploadedFile("扫描件.pdf", body)},
     )
     assert response.status_code == 302 and Document.objects.get().original_name == "扫描件.pdf"
+
+
+def test_every_text_form_refuses_an_override_with_a_message_on_the_field(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    response = client_for("township_a_clerk").post(
+        reverse("registry:income_add", kwargs={"pk": household.pk}),
+        {"category": "wage", "monthly_amount": "900", "source": "务工\u202e"},
+    )
+    assert response.status_code == 400 and "U+202E" in response.content.decode()
+    assert not household.incomes.exists()
