@@ -166,7 +166,7 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
             form = ReturnForm(request.POST, request.FILES)
             if not form.is_valid():
                 errors = form.errors.get("file") or [_("请选择银行回盘文件")]
-                messages.error(request, errors[0])
+                messages.error(request, str(errors[0]))
             else:
                 upload = form.cleaned_data["file"]
                 record = bankfiles.bank_return_import(

@@ -577,6 +577,7 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("registry:import")
     if not report.imported:
+        _reject_upload(path, report)  # found wrong at the last moment: deleted like any refused file
         return render(request, "registry/import.html", {"report": report}, status=400)
     path.unlink(missing_ok=True)
     request.session.pop(IMPORT_SESSION_KEY, None)

@@ -194,12 +194,12 @@ def test_bank_files_of_every_template_keep_the_payloads_as_text(
             )
             assert formulas_in(drill) == []
         else:
-            rows = list(csv.reader(io.StringIO(content.decode(template.encoding), newline="")))
-            cells = {cell for row in rows for cell in row}
+            lines = list(csv.reader(io.StringIO(content.decode(template.encoding), newline="")))
+            cells = {cell for line in lines for cell in line}
             assert {"'" + p for p in HOLDERS} <= cells, template.name
             assert not any(cell.startswith(exports.FORMULA_TRIGGERS) for cell in cells), template.name
             amount = next(i for i, (key, _h) in enumerate(template.columns) if key == "amount")
-            assert all(Decimal(row[amount]) > 0 for row in rows[1:])  # numbers, not neutralised text
+            assert all(Decimal(line[amount]) > 0 for line in lines[1:])  # numbers, not neutralised text
 
 
 @pytest.mark.django_db
