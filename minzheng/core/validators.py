@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from minzheng.core.errors import ValidationFailed
+
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _ASCII_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _MULTILINE_ALLOWED = frozenset("\n\r\t")
@@ -70,6 +72,15 @@ def upload_too_large(upload: Any, limit: int | None = None) -> str | None:
     """The message for an uploaded file above the cap (MINZHENG_MAX_UPLOAD_MB unless a form has its own), or None."""
     limit = settings.MINZHENG_MAX_UPLOAD_BYTES if limit is None else limit
     return upload_size_message(limit) if (upload.size or 0) > limit else None
+
+
+def checked_text(value: str, *, field: str, multiline: bool = True) -> str:
+    """Text read straight from a request (no form): returned as is, or refused with the message on ``field``."""
+    code = hidden_character(value, multiline=multiline)
+    if code is not None:
+        message = hidden_character_message(code)
+        raise ValidationFailed(message, fields={field: [message]})
+    return value
 
 
 class TextForm(forms.Form):

@@ -17,7 +17,7 @@ from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
 from minzheng.core.scope import get_visible_or_404, scope_code_for
-from minzheng.core.validators import is_ascii_digits
+from minzheng.core.validators import checked_text, is_ascii_digits
 from minzheng.payments import bankfiles, selectors, services
 from minzheng.payments.forms import GenerateForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
@@ -182,7 +182,10 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
                 RosterLine.objects.all(), user, pk=int(request.POST.get("line") or 0), cycle=cycle
             )
             services.failure_handle(
-                actor=user, line=line, how=request.POST.get("how", ""), note=request.POST.get("note", "")
+                actor=user,
+                line=line,
+                how=request.POST.get("how", ""),
+                note=checked_text(request.POST.get("note", ""), field="note"),
             )
             messages.success(request, _("已记录处理方式"))
         elif action == "close":

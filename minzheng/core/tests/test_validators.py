@@ -46,3 +46,13 @@ def test_a_text_form_refuses_an_override_in_any_text_field() -> None:
     assert not form.is_valid()
     assert "U+202E" in form.errors["name"][0] and "reason" not in form.errors
     assert _Sample({"name": "张三", "reason": "原因\n第二行"}).is_valid()
+
+
+def test_text_read_straight_from_a_request_is_checked_too() -> None:
+    from minzheng.core.errors import ValidationFailed
+    from minzheng.core.validators import checked_text
+
+    assert checked_text("退回：\n数字有误", field="reason") == "退回：\n数字有误"
+    with pytest.raises(ValidationFailed) as caught:
+        checked_text("退回\u202e", field="reason")
+    assert "U+202E" in caught.value.fields["reason"][0]
