@@ -8,6 +8,7 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.core.files import PRIVATE_UMASK, private_dir
 from minzheng.env import (
     database_from_url,
     env_bool,
@@ -22,6 +23,12 @@ from minzheng.env import (
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env_str("MINZHENG_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# var/ holds the database, the secret key, people's documents, bank files and pending imports: everything this
+# process creates is its own only (files 0600, folders 0700), and var/ itself is kept 0700.
+os.umask(PRIVATE_UMASK)
+private_dir(VAR_DIR)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEBUG = env_bool("MINZHENG_DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
@@ -60,6 +67,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minzheng.core.middleware.LanguageMiddleware",
+    "minzheng.core.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +133,17 @@ MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_ADDRESSE
 # The proxies (nginx) whose X-Forwarded-For names the client: addresses or networks, comma-separated. Empty: the
 # peer's address is the client's. Behind nginx on the same machine: 127.0.0.1,::1.
 MINZHENG_TRUSTED_PROXIES = env_networks("MINZHENG_TRUSTED_PROXIES", [])
+
+# Uploads. The largest documented import (100,000 households in one workbook) is about 16 MB; the README's nginx
+# block sets the same client_max_body_size. A workbook may not inflate past the second limit (zip bombs), nor any
+# part of it compress better than the ratio (real sheets are 5-20 : 1, bombs 1000 : 1).
+MINZHENG_MAX_UPLOAD_BYTES = env_int("MINZHENG_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
+# a whole request may be 1 MB more than the file (the form's other fields): nginx's client_max_body_size is this
+MINZHENG_MAX_REQUEST_BYTES = MINZHENG_MAX_UPLOAD_BYTES + 1024 * 1024
+MINZHENG_XLSX_MAX_UNCOMPRESSED_BYTES = (
+    env_int("MINZHENG_XLSX_MAX_UNCOMPRESSED_MB", 512, minimum=1) * 1024 * 1024
+)
+MINZHENG_XLSX_MAX_RATIO = env_int("MINZHENG_XLSX_MAX_RATIO", 100, minimum=2)
 
 # Idle sessions expire: the cookie age is renewed on every request, so it measures inactivity.
 SESSION_COOKIE_AGE = env_int("MINZHENG_SESSION_IDLE_MINUTES", 30, minimum=1) * 60

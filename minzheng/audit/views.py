@@ -15,9 +15,10 @@ from minzheng.audit.selectors import audit_event_list
 from minzheng.audit.tasks import audit_verify_task
 from minzheng.core.decorators import capability_required
 from minzheng.core.scope import get_visible_or_404
+from minzheng.core.validators import TextForm
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextForm):
     region = forms.CharField(label=_("区划代码"), required=False, max_length=15)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
     # Duplicate-ID answers are audited under a keyed hash of the number: typing the number finds every check of it.

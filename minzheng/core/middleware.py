@@ -50,6 +50,33 @@ class NoStoreMiddleware:
         return response
 
 
+class RequestSizeMiddleware:
+    """Refuse a request body larger than MINZHENG_MAX_REQUEST_BYTES before anything reads it (413).
+
+    nginx does the same with client_max_body_size; this holds when the app is reached without it. Django itself
+    caps only non-file fields: a 3 GB upload would otherwise be spooled to disk before any view saw it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit: int = settings.MINZHENG_MAX_REQUEST_BYTES
+        if length > limit:
+            error = DomainError(
+                _("上传的内容过大(超过 %(mb)s MB)，未接收。") % {"mb": limit // (1024 * 1024)},
+                code="request_too_large",
+                status=413,
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=413)
+            return HttpResponse(str(error.message), status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class DomainErrorMiddleware:
     """Map a DomainError that escaped a view once: JSON for the API, a page for everything else."""
 

@@ -22,6 +22,7 @@ from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
 from minzheng.core.money import ZERO
 from minzheng.core.scope import get_visible_or_404, scope_code_for
+from minzheng.core.validators import checked_text, is_ascii_digits
 from minzheng.payments import bankfiles, reconciliation, selectors, services
 from minzheng.payments.forms import GenerateForm, ReconciliationForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
@@ -174,7 +175,8 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
         elif action == "return":
             form = ReturnForm(request.POST, request.FILES)
             if not form.is_valid():
-                messages.error(request, _("请选择银行回盘文件"))
+                errors = form.errors.get("file") or [_("请选择银行回盘文件")]
+                messages.error(request, str(errors[0]))
             else:
                 upload = form.cleaned_data["file"]
                 record = bankfiles.bank_return_import(
@@ -190,7 +192,10 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
                 RosterLine.objects.all(), user, pk=int(request.POST.get("line") or 0), cycle=cycle
             )
             services.failure_handle(
-                actor=user, line=line, how=request.POST.get("how", ""), note=request.POST.get("note", "")
+                actor=user,
+                line=line,
+                how=request.POST.get("how", ""),
+                note=checked_text(request.POST.get("note", ""), field="note"),
             )
             messages.success(request, _("已记录处理方式"))
         elif action == "close":
@@ -205,7 +210,7 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
 
 def _template_for(cycle: PayCycle, raw: str) -> BankTemplate:
     """One of the templates that apply to the cycle's region (its county's), else 404."""
-    wanted = int(raw) if raw.isdigit() else 0
+    wanted = int(raw) if is_ascii_digits(raw) else 0
     for template in bankfiles.templates_for(cycle.region_id):
         if template.pk == wanted:
             return template
@@ -238,7 +243,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     """The county's bank file templates; the county administrator edits them."""
     scope = scope_code_for(request.user) or ""
     editing = None
-    if request.GET.get("edit", "").isdigit():
+    if is_ascii_digits(request.GET.get("edit", "")):
         editing = get_visible_or_404(BankTemplate.objects.all(), request.user, pk=int(request.GET["edit"]))
     form = TemplateForm(request.POST or None, instance=editing)
     if request.method == "POST":

@@ -20,6 +20,7 @@ from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events, probes
 from minzheng.registry.idnumber import age_on, mask_id_number
@@ -238,6 +239,10 @@ class HouseholdData:
 
 def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     errors: dict[str, list[str]] = {}
+    for key in ("address", "phone", "bank_name", "account_holder", "note"):
+        code = hidden_character(getattr(data, key), multiline=key == "note")
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     if not data.address.strip():
         errors["address"] = [_("住址不能为空")]
     if data.hukou_type not in HukouType.values:
@@ -248,7 +253,7 @@ def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     if number and not data.bank_name.strip():
         errors.setdefault("bank_name", []).append(_("填写了银行账号，请同时填写开户银行"))
     phone = data.phone.strip()
-    if phone and not phone.replace("-", "").isdigit():
+    if phone and not is_ascii_digits(phone.replace("-", "")):
         errors["phone"] = [_("电话号码只能包含数字和“-”")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)

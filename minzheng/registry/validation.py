@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.registry.idnumber import age_on, parse_id_number
 from minzheng.registry.models import (
     DisabilityCategory,
@@ -193,10 +194,18 @@ def _choice(
         errors.setdefault(key, []).append(_("%(label)s“%(value)s”无效") % {"label": label, "value": value})
 
 
+#: a person's typed text: none may carry control characters or bidirectional overrides (a name shown reversed)
+PERSON_TEXT_FIELDS = ("name", "phone", "serious_illness", "disability_certificate")
+
+
 def clean_member(data: MemberData, *, today: date) -> CleanMember:
     """Check one person; raise MemberInvalid with every problem by field, or return the cleaned values."""
     errors: dict[str, list[str]] = {}
     warnings: list[str] = []
+    for key in PERSON_TEXT_FIELDS:
+        code = hidden_character(getattr(data, key))
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     name = data.name.strip()
     if not name:
         errors.setdefault("name", []).append(_("姓名不能为空"))
@@ -264,7 +273,7 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
         elif check.birth_date and data.date_of_death < check.birth_date:
             errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期"))
     phone = data.phone.strip()
-    if phone and not phone.replace("-", "").isdigit():
+    if phone and not is_ascii_digits(phone.replace("-", "")):
         errors.setdefault("phone", []).append(_("电话号码只能包含数字和“-”"))
     if errors:
         raise MemberInvalid(errors)
@@ -308,7 +317,7 @@ def check_account_number(raw: str) -> tuple[str, list[str], list[str]]:
     number = raw.replace(" ", "").replace("-", "")
     if not number:
         return "", [], []
-    if not number.isdigit():
+    if not is_ascii_digits(number):
         return number, [_("银行账号只能包含数字")], []
     if not 12 <= len(number) <= 19:
         return number, [_("银行账号应为 12 至 19 位数字，实际为 %(n)s 位") % {"n": len(number)}], []

@@ -268,3 +268,25 @@ def test_the_cycle_and_household_pages_mask_bank_accounts_for_roles_that_see_ids
     clerk = client_for("township_a_clerk")
     assert number in clerk.get(household_url).content.decode()
     assert number in clerk.get(reverse("payments:cycle", args=[cycle.pk])).content.decode()
+
+
+def test_a_note_typed_with_a_bidirectional_override_is_refused_and_nothing_recorded(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.payments import bankfiles
+    from minzheng.payments.models import Reissue
+    from minzheng.payments.tests.test_bankfiles import _two_line_cycle
+
+    cycle, first, second = _two_line_cycle(personas)
+    content = f"流水号,金额,结果,失败原因\n{first.pk},840.00,成功,\n{second.pk},840.00,失败,已销户\n".encode()
+    bankfiles.bank_return_import(
+        actor=personas["township_a_clerk"], cycle=cycle, file_name="r.csv", content=content
+    )
+    response = client_for("township_a_clerk").post(
+        reverse("payments:cycle", args=[cycle.pk]),
+        {"action": "failure", "line": second.pk, "how": Reissue.MANUAL, "note": "现金\u202e已领"},
+        follow=True,
+    )
+    assert "U+202E" in response.content.decode()
+    second.refresh_from_db()
+    assert second.reissue == "" and "\u202e" not in second.failure_reason

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,7 +29,8 @@ from minzheng.core.bulk import (
 )
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
-from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
+from minzheng.core.tabular import XLSX_MAGIC, cell_text, open_workbook, read_rows
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events, probes
 from minzheng.registry.excel.columns import (
@@ -204,10 +204,9 @@ def _raw_rows(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[Any]
     lost its last digits); CSV has no types, so it goes through read_rows."""
     if not data.startswith(XLSX_MAGIC):
         return read_rows(data, filename=filename), data.count(b"\n") + 1
-    from python_calamine import CalamineWorkbook
-
+    workbook = open_workbook(data)  # refuses a zip bomb before calamine inflates it
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several error types for damaged files
         raise ValidationFailed(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from exc
     return _rows_of(sheet), int(sheet.height)
@@ -458,12 +457,15 @@ class _Importer:
     def household_field(self, row: int, household: _Household, name: str, text: str) -> None:
         """Check a household value where it is first given; the cleaned value replaces the text."""
         column = COLUMN_BY_KEY[name]
-        if name == "hukou_type":
+        code = hidden_character(text)
+        if code is not None:
+            self.error(row, column, text, hidden_character_message(code))
+        elif name == "hukou_type":
             value, ok = self.choice(row, column, text, "")
             household.clean[name] = value
         elif name == "region_code" and not VILLAGE_CODE.match(text):
             self.error(row, column, text, _("所属村代码应为 12 位数字的村（社区）区划代码"))
-        elif name == "phone" and not text.replace("-", "").isdigit():
+        elif name == "phone" and not is_ascii_digits(text.replace("-", "")):
             self.error(row, column, text, _("电话号码只能包含数字和“-”"))
         elif name == "account_number":
             number, errors, warnings = check_account_number(text)
