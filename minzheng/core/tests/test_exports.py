@@ -236,3 +236,30 @@ def test_the_import_error_workbook_keeps_the_payloads_as_text(personas: dict[str
     content = error_workbook(report)
     assert formulas_in(content) == []
     assert set(PRINTABLE) <= texts_in(content)
+
+
+@pytest.mark.django_db
+def test_the_reconciliation_and_change_list_workbooks_keep_the_payloads_as_text(
+    personas: dict[str, Any], poisoned: Any
+) -> None:
+    from minzheng.payments import reconciliation
+    from minzheng.reports.changes import change_list, change_list_xlsx
+
+    first, last = date(2025, 4, 1), date(2025, 4, 1)
+    rows = list(reconciliation.scope_figures(region_code=TOWNSHIP_A, first=first, last=last))
+    assert rows
+    content = reconciliation.differences_xlsx(rows, region_name=HYPERLINK, first=first, last=last)
+    assert formulas_in(content) == []
+    assert HYPERLINK in texts_in(content)
+    changes = change_list(region=TOWNSHIP_A, program="dibao", month=date(2025, 4, 1))
+    assert {row.name for row in changes} >= set(NAMES[:2])
+    content = change_list_xlsx(
+        user=personas["township_a_clerk"],
+        rows=changes,
+        region_code=TOWNSHIP_A,
+        region_name=HYPERLINK,
+        program="dibao",
+        month=date(2025, 4, 1),
+    )
+    assert formulas_in(content) == []
+    assert set(NAMES[:2]) | {HYPERLINK} <= texts_in(content)
