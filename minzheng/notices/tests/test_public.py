@@ -14,8 +14,8 @@ from django.test import Client
 from minzheng.cases.models import Notice
 from minzheng.demo.cases import CASES, PAYROLL, demo_cases_load
 from minzheng.demo.households import demo_households_load
-from minzheng.demo.stories import STORIES
 from minzheng.demo.services import demo_load
+from minzheng.demo.stories import STORIES
 from minzheng.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
