@@ -53,7 +53,7 @@ class Story:
 
 
 DISABLED = Story(
-    DemoCase(BAIXIANG, "baixiang_officer", "马德全", "黄秀芝", "马小燕", "900", "approved"), 40, "马小军"
+    DemoCase(BAIXIANG, "baixiang_officer", "马德全", "黄秀芝", "马小林", "900", "approved"), 40, "马小军"
 )
 DEATH = Story(
     DemoCase(BAIXIANG, "baixiang_officer", "许国华", "邓桂兰", "许小东", "900", "approved"), 41, "许国华"
