@@ -15,13 +15,13 @@ from django.utils import timezone
 from minzheng.accounts.models import User
 from minzheng.benefits.models import BenefitChange, ChangeKind
 from minzheng.cases.models import Application, Benefit, Period
-from minzheng.core.months import next_month
+from minzheng.core.months import months_between, next_month
 from minzheng.demo.cases import demo_cases_load
 from minzheng.demo.services import demo_load
 from minzheng.demo.stories import CONSCRIPT, DEATH, DISABLED, INCOME, TOWNSHIP, quarters_so_far, story_benefit
 from minzheng.payments.bankfiles import bank_file_export, bank_return_import, templates_for
 from minzheng.payments.models import PayCycle, PaymentStatus, RosterLine
-from minzheng.payments.reconciliation import default_period, scope_differences
+from minzheng.payments.reconciliation import default_period, household_figures, scope_differences
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,18 @@ def _history(benefit: Benefit) -> list[tuple[str, Any, Decimal]]:
         (c.kind, c.effective_month, c.new_amount)
         for c in BenefitChange.objects.filter(benefit=benefit).order_by("effective_month", "pk")
     ]
+
+
+def benefit_figures_in(benefit: Benefit, first: Any, last: Any) -> list[Any]:
+    return [
+        f
+        for f in household_figures(household_id=benefit.household_id, first=first, last=last)
+        if f.benefit_id == benefit.pk
+    ]
+
+
+def months_apart(a: Any, b: Any) -> int:
+    return (b.year - a.year) * 12 + b.month - a.month
 
 
 def _line(benefit: Benefit, month: Any) -> Decimal:
@@ -97,6 +109,19 @@ def test_the_quarterly_conscript_family_is_on_each_quarterly_roster_of_this_year
         (quarter, 3, Decimal("4500.00"))
         for quarter in quarters_so_far(timezone.localdate())  # 18000 ÷ 4
     ]
+
+
+def test_the_quarterly_family_is_due_and_paid_in_every_third_month_of_the_year(loaded: None) -> None:
+    benefit = story_benefit(CONSCRIPT, "conscript_family")
+    first, last = default_period(TOWNSHIP, timezone.localdate())
+    (figures,) = benefit_figures_in(benefit, first, last)
+    due_months = [m.month for m in figures.months if m.due]
+    assert due_months == [
+        q for q in months_between(first, last) if months_apart(benefit.first_month, q) % 3 == 0
+    ]
+    assert len(due_months) == len(quarters_so_far(timezone.localdate()))
+    assert all((m.due, m.issued) == (Decimal("4500.00"), Decimal("4500.00")) for m in figures.months if m.due)
+    assert figures.difference == 0
 
 
 def test_desheng_reconciles_and_a_failed_return_line_makes_one_difference(loaded: None) -> None:
