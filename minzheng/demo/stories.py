@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from minzheng.accounts.models import User
 from minzheng.benefits.models import Recheck
@@ -27,7 +28,7 @@ from minzheng.cases.models import Application, Benefit
 from minzheng.core.months import next_month
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import events as registry_events
-from minzheng.registry.models import Household, Relation
+from minzheng.registry.models import Household, Member, Relation
 from minzheng.registry.services import (
     HouseholdData,
     household_change_head,
@@ -62,7 +63,7 @@ INCOME = Story(
     DemoCase(RENHE, "renhe_officer", "邱正明", "罗春燕", "邱小梅", "600", "approved"), 42, "罗春燕"
 )
 CONSCRIPT = Story(
-    DemoCase(RENHE, "renhe_officer", "雷建军", "汪丽琼", "雷小雨", "0", "approved"), 43, "雷小兵"
+    DemoCase(RENHE, "renhe_officer", "雷建军", "汪丽琼", "雷小雨", "1500", "approved"), 43, "雷小兵"
 )
 STORIES = (DISABLED, DEATH, INCOME, CONSCRIPT)
 #: stored as the resolution of a duplicate recheck (data, like the demo's names)
@@ -75,17 +76,26 @@ def quarters_so_far(today: date) -> list[date]:
 
 
 def _submit(
-    story: Story, household: Household, users: dict[str, User], start: date, **extra: object
+    story: Story,
+    household: Household,
+    users: dict[str, User],
+    start: date,
+    *,
+    program: str = "dibao",
+    reason: str = "",
+    subject: Member | None = None,
+    request_data: dict[str, Any] | None = None,
 ) -> Application:
     officer = users[story.case.officer]
     case = services.application_submit(
         actor=officer,
         household=household,
-        program=extra.pop("program", "dibao"),  # type: ignore[arg-type]
+        program=program,
         applicant=household.members.get(relation=Relation.HEAD),
-        reason=extra.pop("reason", story.case.reason),  # type: ignore[arg-type]
+        subject=subject,
+        reason=reason or story.case.reason,
+        request_data=request_data,
         today=start,
-        **extra,  # type: ignore[arg-type]
     )
     present = "、".join(n for n in (story.case.head, story.case.spouse) if n)
     return carry(
@@ -93,7 +103,9 @@ def _submit(
     )
 
 
-def _on_dibao(story: Story, users: dict[str, User], today: date, extra: list[MemberData] = ()) -> Household:  # type: ignore[assignment]
+def _on_dibao(
+    story: Story, users: dict[str, User], today: date, extra: tuple[MemberData, ...] = ()
+) -> Household:
     clerk = users["desheng_clerk"]
     household = _household(story.case, story.serial, clerk, today)
     for data in extra:
@@ -125,7 +137,7 @@ def _disabled(users: dict[str, User], today: date) -> None:
         disability_grade=2,
         disability_certificate=number + "42",  # 第二代残疾人证: the ID, then category 4 (肢体) and grade 2
     )
-    household = _on_dibao(DISABLED, users, today, [son])
+    household = _on_dibao(DISABLED, users, today, (son,))
     subject = household.members.get(name=DISABLED.member)
     _submit(
         DISABLED,

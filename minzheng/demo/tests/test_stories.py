@@ -43,7 +43,7 @@ def loaded(demo: None, db: None) -> None:
     return None
 
 
-def _history(benefit: Benefit) -> list[tuple[str, Any, Decimal]]:
+def _history(benefit: Benefit) -> list[tuple[str, Any, Decimal | None]]:
     return [
         (c.kind, c.effective_month, c.new_amount)
         for c in BenefitChange.objects.filter(benefit=benefit).order_by("effective_month", "pk")
