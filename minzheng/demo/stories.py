@@ -2,7 +2,8 @@
 services relative to the day the demo is loaded (T):
 
 * 马德全's household (白象村), on 低保 for a year: his son 马小军 holds a 二级肢体残疾 certificate and gets the
-  困难残疾人生活补贴 through the procedure (filed T − 60 days), because the household is a 低保 household (CJ-01);
+  困难残疾人生活补贴 through the procedure (filed T − 60 days), because the household is a 低保 household (CJ-01),
+  and is paid it on 得胜镇's monthly 生活补贴 rosters;
 * 许国华's household (白象村), on 低保 at 3 × 580 − 900 = 840: he died about three months ago, his 900 wage ended
   with him, and the recheck applied from the month after: 2 × 580 = 1160 (defect 4);
 * 邱正明's household (仁和村), on 低保 at 3 × 580 − 600 = 1140: his wife found work (500) about two months ago and
@@ -25,7 +26,7 @@ from minzheng.benefits.models import Recheck
 from minzheng.benefits.services import household_events, recheck_apply, recheck_dismiss
 from minzheng.cases import services
 from minzheng.cases.models import Application, Benefit
-from minzheng.core.months import next_month
+from minzheng.core.months import months_between, next_month
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import events as registry_events
 from minzheng.registry.models import Household, Member, Relation
@@ -148,6 +149,9 @@ def _disabled(users: dict[str, User], today: date) -> None:
         subject=subject,
         reason="二级肢体残疾，低保家庭",
     )
+    # paid monthly from its first month, on 得胜镇's 生活补贴 roster
+    first = Benefit.objects.get(program="disability_living", member=subject).first_month
+    _pay(users, "disability_living", months_between(first, today.replace(day=1)))
 
 
 def _death(users: dict[str, User], today: date) -> None:
@@ -194,10 +198,7 @@ def _income(users: dict[str, User], today: date) -> None:
 
 
 def _conscript(users: dict[str, User], today: date) -> None:
-    from minzheng.payments import services as payments
-    from minzheng.policy.selectors import policy_for
-
-    clerk, approver = users["desheng_clerk"], users["approver"]
+    clerk = users["desheng_clerk"]
     # 得胜镇 pays the 优待金 once a quarter (YF-11), on its own quarterly roster
     policy_version_create(
         actor=None,
@@ -234,12 +235,21 @@ def _conscript(users: dict[str, User], today: date) -> None:
         },
         reason="儿子应征入伍，服现役",
     )
-    for quarter in quarters_so_far(today):
+    _pay(users, "conscript_family", quarters_so_far(today))
+
+
+def _pay(users: dict[str, User], program: str, periods: list[date]) -> None:
+    """Rosters of ``program`` for 得胜镇, generated, checked and approved through the payment services."""
+    from minzheng.payments import services as payments
+    from minzheng.policy.selectors import policy_for
+
+    clerk, approver = users["desheng_clerk"], users["approver"]
+    for period in periods:
         cycle = payments.cycle_generate(
-            actor=clerk, region_code=TOWNSHIP, programs=["conscript_family"], period_start=quarter
+            actor=clerk, region_code=TOWNSHIP, programs=[program], period_start=period
         )
         cycle = payments.cycle_confirm_checked(actor=clerk, cycle=cycle)
-        if policy_for(TOWNSHIP, quarter).get("payments").publish_roster:
+        if policy_for(TOWNSHIP, period).get("payments").publish_roster:
             cycle = payments.cycle_mark_noticed(actor=clerk, cycle=cycle)
         payments.cycle_approve(actor=approver, cycle=cycle)
 

@@ -76,6 +76,11 @@ def test_the_disabled_son_of_a_dibao_household_gets_the_living_subsidy_through_t
     benefit = Benefit.objects.get(application=case)
     assert benefit.state == Benefit.State.ACTIVE and benefit.member is not None
     assert benefit.member.disability_grade == 2 and benefit.amount > 0
+    paid = RosterLine.objects.filter(benefit=benefit).order_by("cycle__period_start")
+    assert [line.cycle.period_start for line in paid] == months_between(
+        benefit.first_month, timezone.localdate().replace(day=1)
+    )
+    assert {line.amount for line in paid} == {benefit.amount}
 
 
 def test_the_household_whose_head_died_is_paid_two_times_580_from_the_month_after(loaded: None) -> None:
