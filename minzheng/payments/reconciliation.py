@@ -4,8 +4,8 @@ One reading of the figures, used by the household page, the county reconciliatio
 recover what was actually paid) and checked against back pay (DB-29) by the tests.
 
 **Due** for a month is the amount in force that month from the benefit's history (``generation.amount_in`` over
-its ``BenefitChange`` rows, the same reading the roster build makes); a one-off benefit is due once, in its first
-month.
+its ``BenefitChange`` rows, the same reading the roster build makes); a quarterly or yearly benefit is due in every
+3rd or 12th month from its first month (the roster's ``is_due``); a one-off benefit once, in its first month.
 
 **Paid** comes only from roster lines of cycles the county approved (approved, exported, reconciled, closed); a
 draft roster pays nothing. A line's money is put on the months it pays for: the regular amount on the cycle's
@@ -48,7 +48,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.benefits.models import BenefitChange
-from minzheng.cases.models import Benefit
+from minzheng.cases.models import PERIOD_MONTHS, Benefit
 from minzheng.core.money import ZERO
 from minzheng.core.months import add_months
 from minzheng.core.scope import code_range
@@ -232,8 +232,12 @@ def benefit_months(
     ends = max([high, *(e for _l, _s, e, _f in spans)])
     # due: the amount in force each month (the roster's own reading); a one-off benefit once, in its first month
     once = _index(first_month)
-    if period == "monthly":
-        due = {i: amount_in(history, _date(i)) if i >= once else ZERO for i in range(reach, ends + 1)}
+    every = PERIOD_MONTHS.get(period)
+    if every is not None:  # monthly, or a quarterly / yearly amount in every 3rd or 12th month from the first
+        due = {
+            i: amount_in(history, _date(i)) if i >= once and (i - once) % every == 0 else ZERO
+            for i in range(reach, ends + 1)
+        }
     else:
         due = dict.fromkeys(range(reach, ends + 1), ZERO)
         due[once] = amount_in(history, first_month)
@@ -245,7 +249,7 @@ def benefit_months(
         if not result:
             continue
         into = paid if result == PAID else pending
-        if period != "monthly":
+        if every is None:
             _spread(line.regular + line.arrears, once, once, due, into)
             continue
         _spread(line.regular, start, end, due, into)
