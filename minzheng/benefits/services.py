@@ -319,6 +319,8 @@ def household_events(
         )
         for benefit in benefits:
             member = benefit.member
+            if PROGRAMS[benefit.program].for_the_deceased:
+                continue  # a grant for the person's funeral, not a payment that ends with the life (BZ-01)
             if member is not None and member.date_of_death is not None:
                 if benefit.program == "veterans":
                     try:
@@ -541,8 +543,39 @@ def recheck_apply(
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
         # never rewrite a month that may already be paid: from next month at the earliest
         start = max(month or locked.effective_month, next_month(today or timezone.localdate()))
+        # the proposal is already in force (another recheck of the same event was applied first): nothing to write
+        in_force = (
+            locked.new_eligible is not False
+            and locked.new_amount is not None
+            and locked.new_amount == benefit.amount
+            and benefit.state in LIVE
+        )
+        stale = locked.old_amount is not None and locked.old_amount != benefit.amount
+        if stale and not in_force:
+            # computed against an amount that has changed since: applying it would undo or mix up that change
+            raise ConflictError(
+                _(
+                    "该提示是按 %(old)s 元测算的，待遇现为 %(now)s 元，测算结果已过时：请维持不变，"
+                    "需要调整的按现在的家庭情况重新核定"
+                )
+                % {"old": f"{locked.old_amount:.2f}", "now": f"{benefit.amount:.2f}"}
+            )
 
-        if locked.new_eligible is False:
+        if in_force and locked.trigger != Recheck.Trigger.REVIEW:
+            pass  # never a no-op change "1160.00 → 1160.00" in the history
+        elif in_force:
+            BenefitChange.objects.create(  # DB-43: the review's outcome is on record, as when it is kept
+                benefit=benefit,
+                region_id=benefit.region_id,
+                kind=ChangeKind.REVIEWED,
+                effective_month=start,
+                old_amount=benefit.amount,
+                new_amount=benefit.amount,
+                reason=reason.strip() or locked.reason,
+                actor=actor,
+            )
+            spans_refresh([benefit.pk])
+        elif locked.new_eligible is False:
             if not reason.strip():
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
             if taper:

@@ -31,6 +31,7 @@ from minzheng.core.months import add_months, months_between
 from minzheng.core.scope import code_range
 from minzheng.payments.models import PayCycle, PaymentStatus, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
+from minzheng.rules.programs import PROGRAMS
 
 #: benefits per transaction: big enough that the statement dominates, small enough for a live progress bar
 CHUNK = 50_000
@@ -143,7 +144,7 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
             FROM {benefit} b
             JOIN {household} h ON h.id = b.household_id
             LEFT JOIN {member} hm ON hm.id = h.head_id
-            LEFT JOIN {member} pm ON pm.id = b.member_id
+            LEFT JOIN {member} pm ON pm.id = b.member_id AND b.program NOT IN ({_FOR_THE_DECEASED})
             WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
               AND b.program IN ({program_marks}) AND b.first_month <= %s
               AND (b.period <> 'one_off' OR (
@@ -179,6 +180,11 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
         plan.period_start,
         plan.period_end,
     ]
+
+
+#: a funeral grant names the deceased but is paid to the household (its head, the account holder), as literals:
+#: program codes are identifiers from the code, never user input
+_FOR_THE_DECEASED = ", ".join(f"'{code}'" for code, p in PROGRAMS.items() if p.for_the_deceased) or "''"
 
 
 def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[list[Any]]]) -> None:
@@ -280,7 +286,7 @@ def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> Ros
     if line is not None:
         return line
     household = benefit.household
-    payee = benefit.member or household.head
+    payee = (None if PROGRAMS[benefit.program].for_the_deceased else benefit.member) or household.head
     last_change = BenefitChange.objects.filter(benefit=benefit).order_by("-effective_month", "-pk").first()
     line = RosterLine.objects.create(
         cycle_id=plan.cycle_id,

@@ -249,5 +249,7 @@ class Program:
     request: type
     assess: Callable[..., Decision]
     per_person: bool = False
+    #: its person is someone who has died (the funeral subsidy): the application names the deceased member
+    for_the_deceased: bool = False
     #: its assess() takes ``explain=False`` (the amount and eligibility without the sentences, see Explanation)
     explains_lazily: bool = False
