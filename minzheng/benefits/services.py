@@ -22,6 +22,7 @@ from minzheng.assessment.cases import Case, decide, decision_json
 from minzheng.assessment.live import household_snapshot_values, household_snapshots
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.benefits.amounts import amount_for_month
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.benefits.spans import spans_refresh
 from minzheng.cases.models import Benefit, Notice
@@ -146,16 +147,6 @@ def benefit_stop(*, actor: Any, benefit: Benefit, reason: str, month: date | Non
             actor=actor,
         )
     return locked
-
-
-def amount_for_month(benefit: Benefit, month: date) -> Decimal:
-    """What the benefit pays for a month, from its history (payments read this, never the current amount)."""
-    amount = ZERO
-    for change in BenefitChange.objects.filter(benefit=benefit, effective_month__lte=month).order_by(
-        "effective_month", "pk"
-    ):
-        amount = change.new_amount if change.new_amount is not None else amount
-    return amount
 
 
 # —— events ————————————————————————————————————————————————————————————————————————————————————

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Field, Sum
 from django.utils.translation import gettext as _
 
+from minzheng.benefits.amounts import amount_in
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import PERIOD_MONTHS, Benefit, Period
 from minzheng.core.money import ZERO, round_money
@@ -318,16 +319,6 @@ def _amounts_by_month(benefit_ids: list[int], last: date) -> dict[int, list[tupl
     ):
         history[benefit_id].append((month, amount if amount is not None else ZERO))
     return history
-
-
-def amount_in(history: list[tuple[date, Decimal]], month: date) -> Decimal:
-    """The amount in force in ``month`` from a benefit's (month, amount) history in date order."""
-    amount = ZERO
-    for effective, value in history:
-        if effective > month:
-            break
-        amount = value
-    return amount
 
 
 def _arrears_candidates(plan: Plan, floor: date, low: int, high: int) -> list[int]:

@@ -3,7 +3,7 @@
 One reading of the figures, used by the household page, the county reconciliation report, fraud recovery (DB-47:
 recover what was actually paid) and checked against back pay (DB-29) by the tests.
 
-**Due** for a month is the amount in force that month from the benefit's history (``generation.amount_in`` over
+**Due** for a month is the amount in force that month from the benefit's history (``benefits.amounts.amount_in`` over
 its ``BenefitChange`` rows, the same reading the roster build makes) in the months its schedule pays
 (``generation.is_due``: every month, or every 3 or 12 months from its first for a quarterly or yearly benefit, whose
 amount is a period's); a one-off benefit is due once, in its first month, and an ended one nothing after.
@@ -48,12 +48,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.benefits.amounts import amount_in
 from minzheng.benefits.models import BenefitChange
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO
 from minzheng.core.months import add_months
 from minzheng.core.scope import code_range
-from minzheng.payments.generation import amount_in, is_due
+from minzheng.payments.generation import is_due
 from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine, program_label
 
 #: rosters whose lines count: the county approved them (the bank file may or may not be out yet)
