@@ -723,7 +723,10 @@ def benefit_stop_for_fraud(
         from minzheng.payments.reconciliation import paid_for  # payments reads benefits: imported when used
 
         paid = paid_for(benefit_id=locked.pk, first=months[0], last=months[-1]) if months else ZERO
-        if locked.state != Benefit.State.STOPPED:
+        if locked.state not in (
+            Benefit.State.STOPPED,
+            Benefit.State.ENDED,
+        ):  # a paid-out grant has nothing to stop
             _change(
                 locked, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason.strip(), actor=actor
             )

@@ -16,7 +16,7 @@ from minzheng.cases.models import Benefit
 from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
 from minzheng.core.errors import ConflictError
 from minzheng.core.testing.personas import VILLAGE_A1
-from minzheng.payments.tests.factories import account_number, approved_cycle, set_account
+from minzheng.payments.tests.factories import account_number, approved_cycle, bank_result, set_account
 from minzheng.payments.tests.test_schedules import _grant, county_policy
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +75,18 @@ def test_a_one_off_grant_paid_out_cannot_be_stopped(personas: dict[str, Any]) ->
             actor=personas["county_approver"], benefit=grant, reason="误操作", month=date(2025, 6, 1)
         )
     assert grant.changes.count() == 2  # started, ended: nothing added
+
+
+def test_fraud_recovery_of_a_paid_out_grant_recovers_it_and_leaves_it_ended(personas: dict[str, Any]) -> None:
+    grant = _grant(personas)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1), programs=("temporary",)))
+    recovery = services.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=grant,
+        since=date(2025, 4, 1),
+        reason="虚报火灾损失",
+        today=date(2025, 6, 10),
+    )
+    grant.refresh_from_db()
+    assert recovery.amount == Decimal("3000.00") and grant.state == Benefit.State.ENDED
+    assert grant.changes.count() == 2  # no second stop on a grant already closed
