@@ -9,6 +9,7 @@ the amount records it)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO
 
 
-def amount_in(history: list[tuple[date, Decimal | None]], month: date) -> Decimal:
+def amount_in(history: Sequence[tuple[date, Decimal | None]], month: date) -> Decimal:
     """The amount in force in ``month`` from a benefit's (month, amount) history in date order."""
     amount: Decimal = ZERO
     for effective, value in history:

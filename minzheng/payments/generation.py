@@ -363,7 +363,7 @@ def _arrears_candidates(plan: Plan, floor: date, low: int, high: int) -> list[in
           AND (b.period <> %s OR {covered} < {end} - {start} + 1)
         ORDER BY b.id
     """  # noqa: S608 - identifiers from model metadata, integers computed here, every value a parameter
-    params = [
+    params: list[Any] = [
         low,
         high,
         low_code,

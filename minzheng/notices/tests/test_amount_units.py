@@ -88,4 +88,4 @@ def test_dibao_is_still_published_per_month(personas: dict[str, Any]) -> None:
     page, _village = _pages(notice)
     assert f"{notice.public_amount} 元/月" in page
     assert "金额（元/月）" in _poster_text(notice)
-    assert Application.objects.get(pk=notice.application_id).decision["period"] == "monthly"
+    assert (Application.objects.get(pk=notice.application_id).decision or {})["period"] == "monthly"
