@@ -32,6 +32,9 @@ def _chinese_by_default(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     # Built once, committed outside the per-test transactions, so every test sees them without paying for argon2.
+    # One audit key for the session: the personas' events, written once, are verified by every test, while each
+    # test has its own VAR_DIR (where a key file would be generated).
+    settings.MINZHENG_AUDIT_KEY = "test-audit-key-" + "k" * 32
     with django_db_blocker.unblock():
         ensure_personas()
 

@@ -8,11 +8,27 @@ from pathlib import Path
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from minzheng.env import database_from_url, env_bool, env_int, env_list, env_str, secret_key, sqlite_settings
+from minzheng.core.files import PRIVATE_UMASK, private_dir
+from minzheng.env import (
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    secret_key,
+    sqlite_settings,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(env_str("MINZHENG_VAR_DIR", str(BASE_DIR / "var"))).resolve()
+# var/ holds the database, the secret key, people's documents, bank files and pending imports: everything this
+# process creates is its own only (files 0600, folders 0700), and var/ itself is kept 0700.
+os.umask(PRIVATE_UMASK)
+private_dir(VAR_DIR)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 DEBUG = env_bool("MINZHENG_DEBUG", False)
 SECRET_KEY = secret_key(VAR_DIR)
@@ -51,10 +67,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minzheng.core.middleware.LanguageMiddleware",
+    "minzheng.core.middleware.RequestSizeMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minzheng.accounts.tokens.ApiTokenMiddleware",
+    "minzheng.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,6 +127,23 @@ AUTH_PASSWORD_VALIDATORS = [
 MINZHENG_LOCKOUT_WINDOW_MINUTES = env_int("MINZHENG_LOCKOUT_WINDOW_MINUTES", 15, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_PER_USER", 5, minimum=1)
 MINZHENG_LOCKOUT_MAX_PER_IP = env_int("MINZHENG_LOCKOUT_MAX_PER_IP", 20, minimum=1)
+# An account is locked everywhere only when its failures come from this many different addresses; failures
+# from one address lock the account at that address alone (one noisy address cannot lock staff out elsewhere).
+MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER = env_int("MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER", 5, minimum=1)
+# The proxies (nginx) whose X-Forwarded-For names the client: addresses or networks, comma-separated. Empty: the
+# peer's address is the client's. Behind nginx on the same machine: 127.0.0.1,::1.
+MINZHENG_TRUSTED_PROXIES = env_networks("MINZHENG_TRUSTED_PROXIES", [])
+
+# Uploads. The largest documented import (100,000 households in one workbook) is about 16 MB; the README's nginx
+# block sets the same client_max_body_size. A workbook may not inflate past the second limit (zip bombs), nor any
+# part of it compress better than the ratio (real sheets are 5-20 : 1, bombs 1000 : 1).
+MINZHENG_MAX_UPLOAD_BYTES = env_int("MINZHENG_MAX_UPLOAD_MB", 25, minimum=1) * 1024 * 1024
+# a whole request may be 1 MB more than the file (the form's other fields): nginx's client_max_body_size is this
+MINZHENG_MAX_REQUEST_BYTES = MINZHENG_MAX_UPLOAD_BYTES + 1024 * 1024
+MINZHENG_XLSX_MAX_UNCOMPRESSED_BYTES = (
+    env_int("MINZHENG_XLSX_MAX_UNCOMPRESSED_MB", 512, minimum=1) * 1024 * 1024
+)
+MINZHENG_XLSX_MAX_RATIO = env_int("MINZHENG_XLSX_MAX_RATIO", 100, minimum=2)
 
 # Idle sessions expire: the cookie age is renewed on every request, so it measures inactivity.
 SESSION_COOKIE_AGE = env_int("MINZHENG_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -123,8 +158,14 @@ LANGUAGE_COOKIE_SECURE = _secure_cookies
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("MINZHENG_BEHIND_TLS_PROXY", False):
+CSRF_FAILURE_VIEW = "minzheng.core.api.csrf_failure"  # the API's JSON shape under /api/
+_behind_tls = env_bool("MINZHENG_BEHIND_TLS_PROXY", False)
+if _behind_tls:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Strict-Transport-Security on HTTPS responses: a year by default behind TLS, none otherwise (a plain-HTTP intranet
+# install must not tell browsers to insist on HTTPS). 0 turns it off.
+SECURE_HSTS_SECONDS = env_int("MINZHENG_HSTS_SECONDS", 365 * 24 * 3600 if _behind_tls else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MINZHENG_HSTS_INCLUDE_SUBDOMAINS", False)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -181,6 +222,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("MINZHENG_LOG_LEVEL", "INFO")},
 }
+
+# About how many different ID numbers a day a user's duplicate-ID checks may answer "registered elsewhere in the
+# county" (each answer audited);
+# past it, that user's checks of new ID numbers are refused until the next day.
+MINZHENG_ELSEWHERE_HITS_PER_DAY = env_int("MINZHENG_ELSEWHERE_HITS_PER_DAY", 20, minimum=1)
+
+# The audit chain's HMAC key (at least 32 characters). Unset: generated once into var/audit.key (mode 0600).
+# Keep a copy elsewhere: without it `minzheng audit verify` checks only the events written before keying began.
+MINZHENG_AUDIT_KEY = env_str("MINZHENG_AUDIT_KEY", "")
 
 # The site's name as shown in the header; a county can set its own.
 MINZHENG_SITE_NAME = env_str("MINZHENG_SITE_NAME", "")

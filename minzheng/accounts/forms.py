@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.accounts.roles import Role
+from minzheng.core.validators import TextForm
 
 
 class LoginForm(forms.Form):
@@ -17,7 +18,7 @@ class LoginForm(forms.Form):
     )
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(TextForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)

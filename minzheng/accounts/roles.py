@@ -52,6 +52,7 @@ class Capability(models.TextChoices):
     PREPARE_PAYMENTS = "prepare_payments", _("生成、核对发放名册，导入银行回盘")
     APPROVE_PAYMENTS = "approve_payments", _("审批发放名册")
     MANAGE_BANK_TEMPLATES = "manage_bank_templates", _("维护银行文件模板")
+    DOWNLOAD_BANK_FILES = "download_bank_files", _("下载银行代发文件")
     VIEW_REPORTS = "view_reports", _("查看统计报表")
     SUBMIT_REPORTS = "submit_reports", _("上报统计报表")
     RETURN_REPORTS = "return_reports", _("退回统计报表")
@@ -85,6 +86,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Capability.PREPARE_PAYMENTS: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN}),
     Capability.APPROVE_PAYMENTS: frozenset({Role.COUNTY_APPROVER}),
     Capability.MANAGE_BANK_TEMPLATES: frozenset({Role.COUNTY_ADMIN}),
+    # A bank file holds every payee's full ID and account: only those who prepare or approve the payment take it.
+    Capability.DOWNLOAD_BANK_FILES: frozenset({Role.TOWNSHIP_CLERK, Role.COUNTY_ADMIN, Role.COUNTY_APPROVER}),
     # every staff role reads the numbers of its own scope (a village officer its village)
     Capability.VIEW_REPORTS: ALL_ROLES,
     Capability.SUBMIT_REPORTS: frozenset({Role.TOWNSHIP_CLERK, Role.TOWNSHIP_HEAD}),

@@ -18,6 +18,7 @@ from minzheng.accounts.models import LoginFailure, User
 from minzheng.accounts.roles import ROLE_LEVELS, Capability, Role
 from minzheng.audit import events
 from minzheng.audit.services import audit_record
+from minzheng.core.clientip import client_ip
 from minzheng.core.errors import DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.regions.models import Level, Region
 
@@ -30,11 +31,6 @@ class LockedOut(DomainError):
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
     status = 400
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR only: behind nginx, set gunicorn's --forwarded-allow-ips so it carries the client's address.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 def user_create(
@@ -104,12 +100,19 @@ def _window_start(now: datetime) -> datetime:
 
 
 def login_is_locked(*, username: str, ip: str | None, now: datetime | None = None) -> bool:
+    """Locked for this account at this address when: this address failed too often (any names), this account
+    failed too often from this address, or this account failed from too many different addresses. Failures from
+    one address never lock an account at another address, so a flood of guesses cannot keep the staff out."""
     now = now or timezone.now()
     since = _window_start(now)
     recent = LoginFailure.objects.filter(created_at__gte=since)
-    if recent.filter(username__iexact=username).count() >= settings.MINZHENG_LOCKOUT_MAX_PER_USER:
+    if ip and recent.filter(ip_address=ip).count() >= settings.MINZHENG_LOCKOUT_MAX_PER_IP:
         return True
-    return bool(ip) and recent.filter(ip_address=ip).count() >= settings.MINZHENG_LOCKOUT_MAX_PER_IP
+    mine = recent.filter(username__iexact=username)
+    if mine.filter(ip_address=ip).count() >= settings.MINZHENG_LOCKOUT_MAX_PER_USER:
+        return True
+    addresses = mine.exclude(ip_address=None).values("ip_address").distinct().count()
+    return addresses >= settings.MINZHENG_LOCKOUT_MAX_ADDRESSES_PER_USER
 
 
 def login_attempt(*, request: HttpRequest, username: str, password: str, now: datetime | None = None) -> User:

@@ -22,6 +22,7 @@ from minzheng.registry.idnumber import parse_id_number
 from minzheng.rules import serialize
 from minzheng.rules.common import Decision, HouseholdSnapshot, PersonSnapshot, Program
 from minzheng.rules.programs import PROGRAMS
+from minzheng.rules.serialize import ISO_DATE
 
 CASE_KEYS = {"program", "date", "policy", "household", "request"}
 POLICY_KEYS = {"preset", "region", "overrides"}
@@ -91,8 +92,11 @@ def _member_data(raw: Any, index: int, on: date) -> Any:
         raise _fail(path, _("应为对象(键值对)"))
     data = dict(raw)
     number = data.get("id_number")
+    if number is not None and not isinstance(number, str):
+        # As a number, an ID loses its leading zeros and its X, and JSON readers round it: text only.
+        raise _fail(f"{path}.id_number", _("身份证号应为文字(加引号)"))
     if number:
-        check = parse_id_number(str(number), today=on)
+        check = parse_id_number(number, today=on)
         if not check.valid:
             raise _fail(f"{path}.id_number", "；".join(str(e.message) for e in check.errors))
         data["id_number"] = check.number
@@ -119,8 +123,11 @@ def case_from_json(data: Any, *, region_layers: Any = None) -> Case:
     if unknown:
         raise _fail(unknown[0], _("没有这个字段"))
     program = program_for(data.get("program"))
+    raw_date = data.get("date", "")
+    if not isinstance(raw_date, str) or not ISO_DATE.fullmatch(raw_date):
+        raise _fail("date", _("日期应为文字，格式 YYYY-MM-DD"))
     try:
-        on = date.fromisoformat(str(data.get("date", "")))
+        on = date.fromisoformat(raw_date)
     except ValueError:
         raise _fail("date", _("日期格式应为 YYYY-MM-DD")) from None
     household_raw = data.get("household")

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,7 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from minzheng.accounts.roles import Capability
 from minzheng.assessment.cases import decision_json, explain
 from minzheng.assessment.forms import request_fields, request_from_post
+from minzheng.assessment.live import REGISTRY_REQUEST_FIELDS
 from minzheng.assessment.services import assess_case, assess_household
+from minzheng.core.api import read_json
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.registry import selectors as registry
@@ -25,6 +26,7 @@ PROPERTY_CHOICES = {
     "no": gettext_lazy("超过当地规定"),
 }
 ASSISTANCE_CHOICES = {
+    "auto": gettext_lazy("按档案(现享受的待遇和边缘家庭认定)"),
     "": gettext_lazy("无"),
     "dibao": gettext_lazy("低保"),
     "near_dibao": gettext_lazy("低保边缘"),
@@ -32,16 +34,18 @@ ASSISTANCE_CHOICES = {
 }
 
 
+def _typed_status(value: str) -> str | None:
+    """The page's choice: None reads the household's status from its benefits; a listed value is a what-if."""
+    if value == "auto" or value not in ASSISTANCE_CHOICES:
+        return None
+    return value
+
+
 @require_POST
 @capability_required(Capability.ASSESS)
 def api_assess(request: HttpRequest) -> JsonResponse:
     """POST /api/v1/assess: CASE.json in, the decision out (token or session auth)."""
-    try:
-        data = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return JsonResponse(
-            {"code": "bad_json", "message": _("请求内容不是有效的 JSON。"), "fields": {}}, status=400
-        )
+    data = read_json(request)  # BadJson and every DomainError → the API error shape (DomainErrorMiddleware)
     case, decision = assess_case(data)  # DomainError → the API error shape (DomainErrorMiddleware)
     body = decision_json(decision, case)
     if request.GET.get("explain"):
@@ -63,10 +67,15 @@ def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
         "members": members,
         "programs": PROGRAMS,
         "program": program,
-        "fields": request_fields(program, source if request.method == "POST" else None),
+        "fields": [
+            f
+            for f in request_fields(program, source if request.method == "POST" else None)
+            if f.name not in REGISTRY_REQUEST_FIELDS  # taken from the file (live.registry_request)
+        ],
         "posted": source,
         "property_choices": PROPERTY_CHOICES,
         "assistance_choices": ASSISTANCE_CHOICES,
+        "status_choice": source.get("assistance_status", "auto"),
         "on": source.get("on") or timezone.localdate().isoformat(),
     }
     status = 200
@@ -83,7 +92,7 @@ def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
                 on=on,
                 request=request_from_post(program, source),
                 property_ok={"yes": True, "no": False}.get(prop),
-                assistance_status=source.get("assistance_status", ""),
+                assistance_status=_typed_status(source.get("assistance_status", "auto")),
             )
         except DomainError as exc:
             context["error"] = exc
@@ -91,5 +100,7 @@ def household_assess(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["decision"] = decision
             context["case"] = case
+            # what the rules were told the household receives (read from its benefits unless typed)
+            context["status_used"] = ASSISTANCE_CHOICES.get(case.household.assistance_status, "")
             context["explanation"] = explain(decision, case)
     return render(request, "assessment/household_assess.html", context, status=status)

@@ -38,4 +38,5 @@ CALENDAR_DAY_SET = define("calendar.day_set", _("设置节假日或调休工作�
 CALENDAR_DAY_REMOVED = define("calendar.day_removed", _("删除节假日或调休工作日"))
 CALENDAR_SEEDED = define("calendar.seeded", _("导入国务院节假日安排"))
 AUDIT_VERIFIED = define("audit.verified", _("校验审计链"))
+AUDIT_CHAIN_KEYED = define("audit.chain_keyed", _("审计链启用密钥签名"))
 DEMO_LOADED = define("demo.loaded", _("加载演示数据"))

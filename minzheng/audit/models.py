@@ -95,6 +95,9 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    # Events from this sequence number on are hashed with the secret key (HMAC-SHA256); those before it with plain
+    # SHA-256 (written before the key existed). None: not switched over yet — the next append records the switch.
+    keyed_from_seq = models.PositiveBigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"#{self.last_seq} {self.last_hash[:12]}"

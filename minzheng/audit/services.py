@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from minzheng.audit.events import EVENT_LABELS
+from minzheng.audit.events import AUDIT_CHAIN_KEYED, EVENT_LABELS
+from minzheng.audit.keys import audit_key, existing_audit_key, key_id, keyed_digest
 from minzheng.audit.models import AuditChainHead, AuditEvent
 from minzheng.core.bulk import BackgroundWriter, insert_rows
 
@@ -38,11 +40,25 @@ def _normalise(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return result
 
 
-def compute_hash(*, prev_hash: str, seq: int, fields: dict[str, Any]) -> str:
+def compute_hash(*, prev_hash: str, seq: int, fields: dict[str, Any], key: bytes | None = None) -> str:
+    """SHA-256 of the event's canonical JSON; HMAC-SHA256 with `key` for events after the switch-over."""
     payload = json.dumps(
         {"prev": prev_hash, "seq": seq, **fields}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return _digester(key)(payload.encode("utf-8"))
+
+
+def _digester(key: bytes | None) -> Callable[[bytes], str]:
+    if key is None:
+        return lambda payload: hashlib.sha256(payload).hexdigest()
+    base = hmac.new(key, digestmod=hashlib.sha256)  # the key's pads computed once, copied per event
+
+    def digest(payload: bytes) -> str:
+        mac = base.copy()
+        mac.update(payload)
+        return mac.hexdigest()
+
+    return digest
 
 
 def _hash_fields(event: AuditEvent) -> dict[str, Any]:
@@ -78,7 +94,7 @@ class EventSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _build(spec: EventSpec, *, seq: int, prev_hash: str, now: datetime) -> AuditEvent:
+def _build(spec: EventSpec, *, seq: int, prev_hash: str, now: datetime, key: bytes | None) -> AuditEvent:
     if spec.event_code not in EVENT_LABELS:
         raise ValueError(f"unknown audit event code {spec.event_code!r}: define it in audit/events.py first")
     target_type, target_id, target_repr = spec.target_type, spec.target_id, spec.target_repr
@@ -102,25 +118,11 @@ def _build(spec: EventSpec, *, seq: int, prev_hash: str, now: datetime) -> Audit
         ip_address=spec.ip_address,
         prev_hash=prev_hash,
     )
-    event.hash = compute_hash(prev_hash=prev_hash, seq=seq, fields=_hash_fields(event))
+    event.hash = compute_hash(prev_hash=prev_hash, seq=seq, fields=_hash_fields(event), key=key)
     return event
 
 
-def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None) -> list[AuditEvent]:
-    """Append events in the caller's transaction (one lock on the chain head for the whole batch)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit events must be written inside the transaction of the change they record")
-    now = now or timezone.now()
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    events: list[AuditEvent] = []
-    seq, prev = head.last_seq, head.last_hash
-    for spec in specs:
-        seq += 1
-        event = _build(spec, seq=seq, prev_hash=prev, now=now)
-        prev = event.hash
-        events.append(event)
-    if not events:
-        return events
+def _insert_events(events: list[AuditEvent]) -> None:
     # bulk_create prepares each of 15 values through the field API (~50 µs an event); insert_rows does not.
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     ids = insert_rows(
@@ -133,6 +135,56 @@ def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None
         event.pk = pk
         event._state.adding = False
         event._state.db = "default"
+
+
+def _locked_head(now: datetime) -> tuple[AuditChainHead, bytes]:
+    """Lock the chain head and return it with the key; the first append after the upgrade records the switch-over
+    (an event hashed with the key, after which every event is) so the events already written keep their hashes."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"keyed_from_seq": 1}
+    )
+    key = audit_key()
+    if head.keyed_from_seq is not None:
+        return head, key
+    if head.last_seq == 0:
+        head.keyed_from_seq = 1  # nothing written before the key: the whole chain is keyed
+    else:
+        switch = _build(
+            EventSpec(
+                event_code=AUDIT_CHAIN_KEYED,
+                target_type="audit.chain",
+                target_id=str(head.last_seq + 1),
+                new={"key_id": key_id(key), "unkeyed_events": head.last_seq},
+            ),
+            seq=head.last_seq + 1,
+            prev_hash=head.last_hash,
+            now=now,
+            key=key,
+        )
+        _insert_events([switch])
+        head.keyed_from_seq, head.last_seq, head.last_hash = switch.seq, switch.seq, switch.hash
+    AuditChainHead.objects.filter(pk=1).update(
+        keyed_from_seq=head.keyed_from_seq, last_seq=head.last_seq, last_hash=head.last_hash
+    )
+    return head, key
+
+
+def audit_record_many(*, specs: Iterable[EventSpec], now: datetime | None = None) -> list[AuditEvent]:
+    """Append events in the caller's transaction (one lock on the chain head for the whole batch)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events must be written inside the transaction of the change they record")
+    now = now or timezone.now()
+    head, key = _locked_head(now)
+    events: list[AuditEvent] = []
+    seq, prev = head.last_seq, head.last_hash
+    for spec in specs:
+        seq += 1
+        event = _build(spec, seq=seq, prev_hash=prev, now=now, key=key)
+        prev = event.hash
+        events.append(event)
+    if not events:
+        return events
+    _insert_events(events)
     AuditChainHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
     return events
 
@@ -175,7 +227,8 @@ def audit_append(
     if writer is not None:
         writer.flush()  # the chain head is read below, on this thread
     occurred_at = now.astimezone(UTC).isoformat(timespec="microseconds")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    head, key = _locked_head(now)
+    digest_of = _digester(key)
     if meanwhile is not None:
         meanwhile()
     seq, prev = head.last_seq, head.last_hash
@@ -221,6 +274,7 @@ def audit_append(
                     "new": new,
                     "ip": spec.ip_address,
                 },
+                key=key,
             )
             old_text = None if old is None else _canonical_text(old)
             new_text = None if new is None else _canonical_text(new)
@@ -241,7 +295,7 @@ def audit_append(
                 _encode_text(spec.target_repr),
                 _encode_text(spec.target_type),
             )
-            digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            digest = digest_of(payload.encode("utf-8"))
             old_text = None if old is None else old_text
             new_text = None if new is None else new_text
         rows.append(
@@ -379,8 +433,89 @@ def _iter_events(chunk: int = 2000) -> Iterator[AuditEvent]:
         last = batch[-1].seq
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain from the start; report the first event whose hash or link does not hold."""
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's head at a moment, signed with the audit key: kept away from the database, it shows later
+    whether the chain was shortened or rewritten since."""
+
+    seq: int
+    hash: str
+    at: str
+    signature: str
+
+    def as_line(self) -> str:
+        return json.dumps(
+            {"seq": self.seq, "hash": self.hash, "at": self.at, "signature": self.signature}, sort_keys=True
+        )
+
+
+_CHECKPOINT_PURPOSE = b"minzheng audit checkpoint"
+
+
+def _checkpoint_text(seq: int, hash_: str, at: str) -> str:
+    return f"{seq}|{hash_}|{at}"
+
+
+def audit_checkpoint(*, now: datetime | None = None) -> Checkpoint:
+    """The chain head (sequence, hash, time) signed with the audit key."""
+    now = now or timezone.now()
+    key = audit_key()
+    head = AuditChainHead.objects.filter(pk=1).first()
+    seq, hash_ = (head.last_seq, head.last_hash) if head is not None else (0, GENESIS)
+    at = now.astimezone(UTC).isoformat(timespec="seconds")
+    signature = keyed_digest(key, _CHECKPOINT_PURPOSE, _checkpoint_text(seq, hash_, at))
+    return Checkpoint(seq=seq, hash=hash_, at=at, signature=signature)
+
+
+class CheckpointFileError(ValueError):
+    pass
+
+
+def checkpoints_read(text: str) -> list[Checkpoint]:
+    """Checkpoints from their file (one JSON object a line, as `minzheng audit checkpoint` prints them)."""
+    found: list[Checkpoint] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            found.append(
+                Checkpoint(
+                    seq=int(raw["seq"]),
+                    hash=str(raw["hash"]),
+                    at=str(raw["at"]),
+                    signature=str(raw["signature"]),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointFileError(f"line {number} is not a checkpoint") from exc
+    return found
+
+
+def audit_verify(*, checkpoints: Iterable[Checkpoint] = ()) -> VerifyResult:
+    """Walk the chain from the start; report the first event whose hash or link does not hold. Events before the
+    switch-over are checked as plain SHA-256, those from it on as HMAC with the audit key. Each checkpoint's
+    signature is checked, and the event at its sequence number must still carry its hash."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    keyed_from = head.keyed_from_seq if head is not None else None
+    key = existing_audit_key()
+    marks: dict[int, Checkpoint] = {}
+    for mark in checkpoints:
+        signed = key is not None and hmac.compare_digest(
+            mark.signature,
+            keyed_digest(key, _CHECKPOINT_PURPOSE, _checkpoint_text(mark.seq, mark.hash, mark.at)),
+        )
+        if not signed:
+            return VerifyResult(
+                False,
+                0,
+                mark.seq,
+                f"checkpoint #{mark.seq} of {mark.at} is not signed with this system's audit key",
+            )
+        marks[mark.seq] = mark
+    if 0 in marks and marks[0].hash != GENESIS:
+        return VerifyResult(False, 0, 0, "the empty-chain checkpoint does not match")
+    plain, keyed = _digester(None), _digester(key) if key is not None else None
     prev, expected_seq, checked = GENESIS, 1, 0
     for event in _iter_events():
         if event.seq != expected_seq:
@@ -389,13 +524,61 @@ def audit_verify() -> VerifyResult:
             return VerifyResult(
                 False, checked, event.seq, f"event #{event.seq} does not link to #{event.seq - 1}"
             )
-        recomputed = compute_hash(prev_hash=prev, seq=event.seq, fields=_hash_fields(event))
-        if recomputed != event.hash:
+        is_keyed = keyed_from is not None and event.seq >= keyed_from
+        if event.event_code == AUDIT_CHAIN_KEYED and event.seq != keyed_from:
+            return VerifyResult(
+                False,
+                checked,
+                event.seq,
+                f"event #{event.seq} is a switch-over the chain head does not record",
+            )
+        if is_keyed and event.seq == keyed_from and keyed_from > 1 and event.event_code != AUDIT_CHAIN_KEYED:
+            return VerifyResult(
+                False, checked, event.seq, f"event #{event.seq} should be the switch-over to keyed hashes"
+            )
+        digest = plain
+        if is_keyed:
+            if keyed is None:
+                return VerifyResult(
+                    False,
+                    checked,
+                    event.seq,
+                    f"the audit key is missing: events #1-#{checked} hold, "
+                    f"those from #{event.seq} on cannot be checked",
+                )
+            digest = keyed
+        payload = json.dumps(
+            {"prev": prev, "seq": event.seq, **_hash_fields(event)},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        if digest(payload.encode("utf-8")) != event.hash:
             return VerifyResult(False, checked, event.seq, f"event #{event.seq} was altered (hash mismatch)")
+        at_mark = marks.get(event.seq)
+        if at_mark is not None and at_mark.hash != event.hash:
+            return VerifyResult(
+                False,
+                checked,
+                event.seq,
+                f"event #{event.seq} was rewritten since the checkpoint of {at_mark.at}",
+            )
         prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = AuditChainHead.objects.filter(pk=1).first()
+    beyond = [mark for mark in marks.values() if mark.seq > checked]
+    if beyond:
+        mark = max(beyond, key=lambda m: m.seq)
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"the chain ends at #{checked}, before the checkpoint of {mark.at} (#{mark.seq}): events removed",
+        )
     if head is not None and (head.last_seq != checked or head.last_hash != prev):
         return VerifyResult(
             False, checked, checked + 1, "the chain ends before its recorded head (events removed)"
+        )
+    if keyed_from is not None and keyed_from > checked + 1:
+        return VerifyResult(
+            False, checked, keyed_from, "the recorded switch-over lies beyond the end of the chain"
         )
     return VerifyResult(True, checked)

@@ -9,16 +9,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import EVENT_LABELS
+from minzheng.audit.keys import ID_NUMBER_TARGET, id_number_hash
 from minzheng.audit.models import AuditEvent
 from minzheng.audit.selectors import audit_event_list
 from minzheng.audit.tasks import audit_verify_task
 from minzheng.core.decorators import capability_required
 from minzheng.core.scope import get_visible_or_404
+from minzheng.core.validators import TextForm
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(TextForm):
     region = forms.CharField(label=_("区划代码"), required=False, max_length=15)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
+    # Duplicate-ID answers are audited under a keyed hash of the number: typing the number finds every check of it.
+    id_number = forms.CharField(label=_("身份证号(查重记录)"), required=False, max_length=18)
     event = forms.ChoiceField(label=_("事件"), required=False)
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -50,6 +54,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
         event_code=filters.get("event") or "",
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
+        **(
+            {"target_type": ID_NUMBER_TARGET, "target_id": id_number_hash(filters["id_number"])}
+            if filters.get("id_number")
+            else {}
+        ),
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -9,8 +9,9 @@ class BenefitsConfig(AppConfig):
 
     def ready(self) -> None:
         from minzheng.accounts.roles import Capability
+        from minzheng.assessment.live import register_assistance_status_reader
         from minzheng.benefits import receivers  # noqa: F401 - connects the registry's household_changed
-        from minzheng.benefits.selectors import household_panel, todo_items
+        from minzheng.benefits.selectors import household_assistance_statuses, household_panel, todo_items
         from minzheng.core.navigation import (
             Section,
             register_household_panel,
@@ -28,4 +29,6 @@ class BenefitsConfig(AppConfig):
             )
         )
         register_todo_source(todo_items)
+        # every live snapshot (assessment.live) carries the household's status from this one selector
+        register_assistance_status_reader(household_assistance_statuses)
         register_household_panel(household_panel)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability, Role
-from minzheng.benefits.models import BenefitChange, Recheck
+from minzheng.benefits.models import BenefitChange, BenefitSpan, Recheck
 from minzheng.cases.models import Application, Benefit, Status
+from minzheng.core.batch import many_ids
 from minzheng.core.navigation import Panel, TodoItem
 from minzheng.registry.idnumber import age_on
 from minzheng.registry.models import Household
@@ -224,3 +226,63 @@ def household_panel(user: Any, household: Household) -> Panel | None:
     return Panel(
         "benefits/household_panel.html", {"benefits": benefits, "cases": cases, "rechecks": rechecks}
     )
+
+
+# —— assistance status: the one source of "what the household already receives" ————————————————————————————
+
+#: HouseholdSnapshot.assistance_status values, strongest first. 特困 before 低保: a 特困 person is supported in full
+#: (TK-01) and every program that reads the status grants 特困 at least what it grants 低保 (CJ-01 coverage, the
+#: 高龄津贴 low-income rate, BZ-03's special groups, 医疗救助's highest class), and 特困 and 低保 are not combined for one
+#: person (TK-03), so a household holding both is decided as 特困. 低保边缘 last: a determination, not a benefit.
+ASSISTANCE_ORDER: tuple[str, ...] = ("tekun", "dibao", "near_dibao")
+
+
+def household_assistance_statuses(*, household_ids: Iterable[int], on: date) -> dict[int, str]:
+    """What each household receives on ``on``: "tekun", "dibao", "near_dibao" or "" (every id is a key).
+
+    A 特困 or 低保 benefit counts when it pays in the month of ``on`` (in force or tapering: its spans, read from its
+    history, so a benefit stopped since, or stopped before, is judged at that date), or when it was confirmed on or
+    before ``on`` and pays from a later month (低保 pays from the month after confirmation, DB-29: the household is a
+    低保 household from the decision on). 低保边缘 (LI-01) is the finding of the latest 低保 case the county decided on
+    or before ``on`` (approved or refused): a later decision that found otherwise replaces it. Two queries, whatever
+    the number of households (a standard change reads tens of thousands)."""
+    ids = sorted({int(i) for i in household_ids})
+    result = dict.fromkeys(ids, "")
+    if not ids:
+        return result
+    month = on.replace(day=1)
+    paying = BenefitSpan.objects.filter(benefit=OuterRef("pk"), start__lte=month).filter(
+        Q(until__isnull=True) | Q(until__gt=month)
+    )
+    found: dict[int, set[str]] = {}
+    for household_id, program in (
+        Benefit.objects.filter(household_id__in=many_ids(ids), program__in=("tekun", "dibao"))
+        .filter(Exists(paying) | Q(first_month__gt=month, state__in=LIVE, application__decided_on__lte=on))
+        .values_list("household_id", "program")
+        .distinct()
+    ):
+        found.setdefault(household_id, set()).add(program)
+    near: dict[int, bool] = {}
+    for household_id, is_near in (
+        Application.objects.filter(
+            household_id__in=many_ids(ids),
+            program="dibao",
+            status__in=(Status.APPROVED, Status.REFUSED),
+            decided_on__lte=on,
+            decision__isnull=False,
+        )
+        .order_by("decided_on", "pk")
+        .values_list("household_id", "decision__near_dibao")
+    ):
+        near[household_id] = is_near is True  # the latest decision wins
+    for household_id in ids:
+        held = found.get(household_id, set())
+        if near.get(household_id):
+            held = held | {"near_dibao"}
+        result[household_id] = next((status for status in ASSISTANCE_ORDER if status in held), "")
+    return result
+
+
+def household_assistance_status(*, household_id: int, on: date) -> str:
+    """One household's :func:`household_assistance_statuses` (the 测算, a township review)."""
+    return household_assistance_statuses(household_ids=[household_id], on=on)[household_id]

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability, Role
 from minzheng.assessment.cases import Case, decide, decision_json
-from minzheng.assessment.live import household_snapshot_values, household_snapshots
+from minzheng.assessment.live import (
+    household_snapshot_values,
+    household_snapshots,
+    registry_request,
+    with_hukou,
+)
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.benefits.amounts import amount_for_month
@@ -159,7 +164,14 @@ def benefit_stop(*, actor: Any, benefit: Benefit, reason: str, month: date | Non
 
 def _decide(benefit: Benefit, snapshot: Any, policy: PolicySet, on: date) -> tuple[Any, dict[str, Any]]:
     member = benefit.member.name if benefit.member is not None else ""
-    return _decide_for(benefit.program, benefit.application.request_data, member, snapshot, policy, on)
+    # what the registry knows of the person (GL-02 户籍) over what was typed when the case was filed
+    request = registry_request(
+        PROGRAMS[benefit.program],
+        dict(benefit.application.request_data or {}),
+        [benefit.member] if benefit.member is not None else [],
+        subject=member,
+    )
+    return _decide_for(benefit.program, request, member, snapshot, policy, on)
 
 
 def _decide_for(
@@ -847,7 +859,15 @@ def standard_change_preview(*, region_code: str, program: str, month: date) -> l
         .order_by("pk")
         # the request as its JSON text: most benefits share a handful of requests, each parsed once below
         .annotate(request_text=Cast("application__request_data", TextField()))
-        .values_list("pk", "household_id", "region_id", "amount", "member__name", "request_text")
+        .values_list(
+            "pk",
+            "household_id",
+            "region_id",
+            "amount",
+            "member__name",
+            "request_text",
+            "member__hukou_status",
+        )
     )
     rows: list[PreviewRow] = []
     if not benefits:
@@ -864,15 +884,16 @@ _PREVIEW_BATCH = 20_000
 
 
 def _preview_rows(program: Any, benefits: list[Any], policies: Any, month: date) -> Iterator[PreviewRow]:
-    requests: dict[tuple[str | None, str], Any] = {}
+    requests: dict[tuple[str | None, str, str | None], Any] = {}
     for start in range(0, len(benefits), _PREVIEW_BATCH):
         part = benefits[start : start + _PREVIEW_BATCH]
         snapshots = household_snapshot_values(sorted({b[1] for b in part}), month)
-        for pk, household_id, region_id, amount, member, request_text in part:
-            key = (request_text, member or "")
+        for pk, household_id, region_id, amount, member, request_text, hukou in part:
+            key = (request_text, member or "", hukou)
             if key not in requests:
-                data = json.loads(request_text) if request_text is not None else None
-                requests[key] = _request_for(program, data, member or "")
+                data = json.loads(request_text) if request_text is not None else {}
+                # the registry's 户籍 over the typed box (GL-02), as in the monthly scan
+                requests[key] = _request_for(program, with_hukou(program, data or {}, hukou), member or "")
             case = Case(
                 program=program,
                 on=month,

@@ -17,6 +17,7 @@ from minzheng.benefits.models import Recheck
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.scope import get_visible_or_404
+from minzheng.core.validators import checked_text
 from minzheng.rules.programs import PROGRAMS
 
 
@@ -83,8 +84,8 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             error = _("请按提示填写入户调查和核对情况")
     elif request.method == "POST":
-        reason = request.POST.get("reason", "")
         try:
+            reason = checked_text(request.POST.get("reason", ""), field="reason")
             if request.POST.get("action") == "apply":
                 services.recheck_apply(
                     actor=request.user,

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from minzheng.cases.models import FinancialCheck
 from minzheng.cases.services import VISIT_METHODS
+from minzheng.core.validators import TextForm
 from minzheng.rules.programs import PROGRAMS
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(TextForm):
     program = forms.ChoiceField(label=_("救助项目"))
     applicant = forms.TypedChoiceField(label=_("申请人"), coerce=int)
     subject = forms.TypedChoiceField(
@@ -42,7 +43,7 @@ class ApplicationForm(forms.Form):
         ]
 
 
-class _WithDocument(forms.Form):
+class _WithDocument(TextForm):
     """A step's signed record or scan: one of the household file's documents (uploaded there first)."""
 
     document = forms.TypedChoiceField(
@@ -90,7 +91,7 @@ class AppraisalForm(_WithDocument):
     agree = forms.IntegerField(label=_("同意人数"), min_value=0)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextForm):
     agree = forms.TypedChoiceField(
         label=_("初审意见"),
         coerce=lambda v: v == "yes",
@@ -102,7 +103,7 @@ class ReviewForm(forms.Form):
     opinion = forms.CharField(label=_("意见及理由"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class DecideForm(forms.Form):
+class DecideForm(TextForm):
     approve = forms.TypedChoiceField(
         label=_("决定"), coerce=lambda v: v == "yes", choices=[("yes", _("确认")), ("no", _("不予确认"))]
     )
@@ -114,28 +115,28 @@ class DecideForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(TextForm):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ObjectionRouteForm(forms.Form):
+class ObjectionRouteForm(TextForm):
     route = forms.ChoiceField(
         label=_("处理方式"), choices=[("reinvestigate", _("重新调查")), ("appraisal", _("民主评议"))]
     )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MaterialsForm(forms.Form):
+class MaterialsForm(TextForm):
     extra = forms.CharField(
         label=_("其他需补正的材料(每行一项)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class PrepayForm(forms.Form):
+class PrepayForm(TextForm):
     amount = forms.DecimalField(label=_("先行救助金额(元)"), max_digits=14, decimal_places=2)
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(TextForm):
     """The public form (no login): name optional."""
 
     name = forms.CharField(label=_("姓名(可不填)"), max_length=50, required=False)
@@ -143,7 +144,7 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class QuotaForm(forms.Form):
+class QuotaForm(TextForm):
     region = forms.CharField(label=_("地区代码"), max_length=15)
     program = forms.ChoiceField(label=_("救助项目"), choices=[(c, p.label) for c, p in PROGRAMS.items()])
     limit = forms.IntegerField(label=_("名额"), min_value=0)

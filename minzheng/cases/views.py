@@ -20,6 +20,7 @@ from minzheng.cases.models import OPEN_STATUSES, Application, Benefit, Quota, St
 from minzheng.cases.transitions import actions_from
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
+from minzheng.core.validators import is_ascii_digits
 from minzheng.registry import selectors as registry
 from minzheng.rules.programs import PROGRAMS
 
@@ -367,7 +368,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @capability_required(Capability.PROCESS_CASES)
 def case_batch_publish(request: HttpRequest) -> HttpResponse:
     """Publish the selected reviewed cases of a village together (one audit event per case)."""
-    ids = [int(v) for v in request.POST.getlist("case") if v.isdigit()]
+    ids = [int(v) for v in request.POST.getlist("case") if is_ascii_digits(v)]
     cases = list(Application.objects.visible_to(request.user).filter(pk__in=ids))
     if not cases:
         messages.error(request, _("请选择要公示的申请"))
@@ -434,7 +435,7 @@ def case_batch_approve(request: HttpRequest) -> HttpResponse:
     from minzheng.cases.tasks import approve_batch_task
     from minzheng.core.jobs import job_create
 
-    ids = sorted({int(v) for v in request.POST.getlist("case") if v.isdigit()})
+    ids = sorted({int(v) for v in request.POST.getlist("case") if is_ascii_digits(v)})
     if not ids:
         messages.error(request, _("请选择要确认的申请"))
         return redirect("cases:index")

@@ -4,14 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.core.models import DayKind
+from minzheng.core.validators import TextForm
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(TextForm):
     start = forms.DateField(label=_("起算日期"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("工作日数"), min_value=-400, max_value=400, initial=30)
 
 
-class CalendarYearForm(forms.Form):
+class CalendarYearForm(TextForm):
     year = forms.IntegerField(label=_("年度"), min_value=2004, max_value=2100)
     notice = forms.CharField(
         label=_("依据文件"),
@@ -20,7 +21,7 @@ class CalendarYearForm(forms.Form):
     )
 
 
-class CalendarDayForm(forms.Form):
+class CalendarDayForm(TextForm):
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices)
     name = forms.CharField(
@@ -28,5 +29,5 @@ class CalendarDayForm(forms.Form):
     )
 
 
-class CalendarDayRemoveForm(forms.Form):
+class CalendarDayRemoveForm(TextForm):
     date = forms.DateField(widget=forms.HiddenInput)

@@ -3,10 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 
+from minzheng.core.api import api_error, is_api
 from minzheng.core.errors import DomainError
 
 LANGUAGE_COOKIE = "django_language"
@@ -31,6 +35,48 @@ class LanguageMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """Pages and files for a logged-in user (or an API token) hold personal data: no cache, shared or the browser's
+    own, keeps a copy (Cache-Control: no-store). Public pages and static files are left cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private; Expires now
+        return response
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than MINZHENG_MAX_REQUEST_BYTES before anything reads it (413).
+
+    nginx does the same with client_max_body_size; this holds when the app is reached without it. Django itself
+    caps only non-file fields: a 3 GB upload would otherwise be spooled to disk before any view saw it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit: int = settings.MINZHENG_MAX_REQUEST_BYTES
+        if length > limit:
+            error = DomainError(
+                _("上传的内容过大(超过 %(mb)s MB)，未接收。") % {"mb": limit // (1024 * 1024)},
+                code="request_too_large",
+                status=413,
+            )
+            if request.path.startswith("/api/"):
+                return JsonResponse(error.as_dict(), status=413)
+            return HttpResponse(str(error.message), status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class DomainErrorMiddleware:
     """Map a DomainError that escaped a view once: JSON for the API, a page for everything else."""
 
@@ -42,7 +88,24 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError):
-            return None
-        if request.path.startswith("/api/"):
+            return self._api_failure(request, exception) if is_api(request) else None
+        if is_api(request):
             return JsonResponse(exception.as_dict(), status=exception.status)
         return render(request, "core/error.html", {"error": exception}, status=exception.status)
+
+    @staticmethod
+    def _api_failure(request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """Django's own refusals, in the API's JSON shape rather than an HTML page."""
+        if isinstance(exception, RequestDataTooBig):
+            return api_error(
+                "too_large",
+                _("请求内容过大(上限 %(n)s 字节)。") % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
+                413,
+            )
+        if isinstance(exception, SuspiciousOperation):
+            return api_error("bad_request", _("请求无效。"), 400)
+        if isinstance(exception, Http404):
+            return api_error("not_found", _("未找到。"), 404)
+        if isinstance(exception, PermissionDenied):
+            return api_error("permission_denied", _("您的角色无权进行此操作。"), 403)
+        return None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from minzheng.cases import selectors, services
 from minzheng.cases.forms import ObjectionForm
 from minzheng.cases.models import Notice
+from minzheng.core.clientip import client_ip
 from minzheng.core.errors import DomainError
 from minzheng.regions.models import Level, Region
 
@@ -66,7 +67,7 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     contact=form.cleaned_data["contact"],
                     text=form.cleaned_data["text"],
-                    ip_address=request.META.get("REMOTE_ADDR"),
+                    ip_address=client_ip(request),
                 )
             except DomainError as exc:
                 form.add_error(None, str(exc.message))

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,8 +30,12 @@ from django.utils.translation import gettext_lazy
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
+from minzheng.core import exports
 from minzheng.core.errors import ConflictError, ValidationFailed
+from minzheng.core.files import var_dir
 from minzheng.core.money import ZERO
+from minzheng.core.tabular import XLSX_MAGIC, open_workbook
+from minzheng.core.validators import is_ascii_decimal, is_ascii_digits, upload_size_message
 from minzheng.payments.models import (
     BankExport,
     BankReturn,
@@ -97,9 +102,7 @@ DEFAULT_TEMPLATES: list[dict[str, Any]] = [
 
 
 def exports_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return var_dir("exports")
 
 
 def _remove_stale_parts(older_than: float = 6 * 3600) -> None:
@@ -273,24 +276,22 @@ def write_file(
     count = 0
     expected = cycle.line_count or 1
     if template.file_format == FileFormat.XLSX:
-        import xlsxwriter
-
-        book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "in_memory": False})
+        # text stays text (a payee named '=HYPERLINK(…)' is not a formula), amounts stay numbers: core.exports
+        book = exports.workbook(target, constant_memory=True, in_memory=False)
         sheet = book.add_worksheet(_("发放明细"))
         money = book.add_format({"num_format": "0.00"})
         bold = book.add_format({"bold": True})
-        sheet.write_row(0, 0, [h for _k, h in columns], bold)
+        exports.write_cells(sheet, 0, [h for _k, h in columns], bold)
         # IDs and account numbers stay text (strings): Excel would turn 19 digits into 1.23E+18
         for i, (key, _h) in enumerate(columns):
             wide = key in ("payee_id_number", "account_number", "bank_name", "remark", "village")
             sheet.set_column(i, i, 22 if wide else 10, money if i == amount_index else None)
-        write_row = sheet.write_row
+        write_cells = exports.write_cells
         for count, (values, amount) in enumerate(_rows(cycle, columns), start=1):
             total += amount
             # an Excel cell holds a binary double; amounts to the fen below 10^13 survive the round trip exactly,
             # and the control total beside the file is summed in Decimal
-            values[amount_index] = float(amount)
-            write_row(count, 0, values)
+            write_cells(sheet, count, values)
             if progress is not None and count % step == 0:
                 progress(count, expected)
         if template.totals_row:
@@ -300,7 +301,8 @@ def write_file(
         book.close()
     else:
         with open(target, "w", encoding=template.encoding, newline="") as handle:
-            writer = csv.writer(handle)
+            # text cells that could start a formula are neutralised; amounts (Decimal) are written as numbers
+            writer = exports.CsvWriter(handle)
             writer.writerow([h for _k, h in columns])
             for count, (values, amount) in enumerate(_rows(cycle, columns), start=1):
                 total += amount
@@ -308,9 +310,9 @@ def write_file(
                 if progress is not None and count % step == 0:
                     progress(count, expected)
             if template.totals_row:
-                row = [""] * len(columns)
+                row: list[Any] = [""] * len(columns)
                 row[0] = _("合计 %(n)s 笔") % {"n": count}
-                row[amount_index] = str(total)
+                row[amount_index] = total
                 writer.writerow(row)
     return Control(count=count, total=total)
 
@@ -375,11 +377,9 @@ FAILED_WORDS = {"失败", "退票", "fail", "failed", "f", "1", "交易失败"}
 
 
 def _read_table(name: str, content: bytes) -> list[list[Any]]:
-    if name.lower().endswith(".xlsx"):
-        from python_calamine import CalamineWorkbook
-
+    if name.lower().endswith(".xlsx") or content.startswith(XLSX_MAGIC):
+        book = open_workbook(content)  # refuses a zip bomb before calamine inflates it
         try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             return [list(row) for row in book.get_sheet_by_index(0).to_python()]
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the same answer to the user
             raise ValidationFailed(_("无法读取该 Excel 文件：%(e)s") % {"e": exc}) from exc
@@ -407,9 +407,52 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+TOTALS_WORDS = ("合计", "总计", "Total")
+
+
+def _amount(text: str) -> Decimal | None:
+    """An amount as the bank writes it ('1,680.00'), in ASCII digits only (Decimal('８４０') would read 840)."""
+    plain = text.replace(",", "").strip()
+    if not is_ascii_decimal(plain):
+        return None
+    try:
+        return Decimal(plain).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+
+
+def _totals_errors(
+    totals: list[tuple[int, list[str]]], amount_i: int, count: int, total: Decimal
+) -> list[str]:
+    """A totals row (合计), when the bank writes one, must agree with the lines: its amount with their sum, and
+    the count it states ('合计 2 笔') with their number. A file whose totals disagree is refused whole."""
+    errors: list[str] = []
+    for number, cells in totals:
+        stated = cells[amount_i]
+        if stated:
+            amount = _amount(stated)
+            if amount is None:
+                errors.append(_("第 %(n)s 行：合计金额“%(v)s”不是数字") % {"n": number, "v": stated})
+            elif amount != total:
+                errors.append(
+                    _("第 %(n)s 行：合计金额 %(v)s 与明细之和 %(t)s 不符")
+                    % {"n": number, "v": amount, "t": total}
+                )
+        words = " ".join(cell for index, cell in enumerate(cells) if index != amount_i)
+        found = re.search(r"([0-9]+)\s*笔", words)
+        if found and int(found.group(1)) != count:
+            errors.append(
+                _("第 %(n)s 行：合计笔数 %(v)s 与明细笔数 %(c)s 不符")
+                % {"n": number, "v": found.group(1), "c": count}
+            )
+    return errors
+
+
 def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: bytes) -> BankReturn:
     """Mark lines paid or failed from the bank's result file: all rows or none; every bad row is reported."""
     require(actor, Capability.PREPARE_PAYMENTS, cycle.region_id)
+    if len(content) > settings.MINZHENG_MAX_UPLOAD_BYTES:
+        raise ValidationFailed(upload_size_message())
     table = [row for row in _read_table(file_name, content) if any(_text(c) for c in row)]
     if not table:
         raise ValidationFailed(_("文件是空的"))
@@ -441,19 +484,24 @@ def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: 
         by_account.setdefault((line["account_number"], line["amount"]), []).append(line_pk)
     errors: list[str] = []
     results: dict[int, tuple[str, str]] = {}
+    totals: list[tuple[int, list[str]]] = []
+    line_count, line_sum = 0, ZERO
     for number, row in enumerate(table[1:], start=2):
         cells = [_text(c) for c in row] + [""] * len(header)
         first = cells[0]
-        if first.startswith(("合计", "总计", "Total")):
+        if first.startswith(TOTALS_WORDS):
+            totals.append((number, cells))  # checked against the lines once all are read
             continue
-        try:
-            amount = Decimal(cells[amount_i].replace(",", "")).quantize(Decimal("0.01"))
-        except InvalidOperation:
+        line_count += 1
+        amount = _amount(cells[amount_i])
+        if amount is None:
             errors.append(_("第 %(n)s 行：金额“%(v)s”不是数字") % {"n": number, "v": cells[amount_i]})
             continue
+        line_sum += amount
         pk: int | None = None
         if ref_i is not None and cells[ref_i]:
-            pk = int(cells[ref_i]) if cells[ref_i].isdigit() else None
+            # ASCII digits only: '²'.isdigit() is true and int('²') raises
+            pk = int(cells[ref_i]) if is_ascii_digits(cells[ref_i]) else None
             if pk is None or pk not in lines:
                 errors.append(_("第 %(n)s 行：流水号 %(r)s 不属于本批次") % {"n": number, "r": cells[ref_i]})
                 continue
@@ -490,6 +538,7 @@ def bank_return_import(*, actor: Any, cycle: PayCycle, file_name: str, content: 
         if status == PaymentStatus.FAILED and not reason:
             reason = _("银行未注明原因")
         results[pk] = (status, reason[:200])
+    errors += _totals_errors(totals, amount_i, line_count, line_sum)
     if errors:
         raise ValidationFailed(
             _("回盘文件有 %(n)s 处错误，未导入任何记录") % {"n": len(errors)}, fields={"file": errors}
@@ -545,7 +594,6 @@ def drill_return(record: BankExport, failures: int) -> bytes:
     ``failures`` lines failed. Only an .xlsx export can be read back this way."""
     if not record.stored_name or not record.stored_name.endswith(".xlsx"):
         raise ValidationFailed(_("只能从已完成的 Excel 银行文件生成演练回盘"))
-    import xlsxwriter
     from python_calamine import CalamineWorkbook
 
     rows = (
@@ -553,13 +601,13 @@ def drill_return(record: BankExport, failures: int) -> bytes:
     )
     header, body = rows[0], [r for r in rows[1:] if not str(r[0]).startswith("合计")]
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(_("回盘"))
-    sheet.write_row(0, 0, [*header, "结果", "失败原因"])
+    exports.write_cells(sheet, 0, [*header, "结果", "失败原因"])
     for index, row in enumerate(body, start=1):
         failed = index <= failures
         cells = [_text(c) if isinstance(c, float) and c.is_integer() else c for c in row]
         reason = DRILL_REASONS[(index - 1) % len(DRILL_REASONS)] if failed else ""
-        sheet.write_row(index, 0, [*cells, "失败" if failed else "成功", reason])
+        exports.write_cells(sheet, index, [*cells, "失败" if failed else "成功", reason])
     book.close()
     return out.getvalue()

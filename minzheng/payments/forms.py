@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minzheng.core.scope import scope_code_for
+from minzheng.core.validators import TextForm, upload_too_large
 from minzheng.payments.bankfiles import COLUMNS
 from minzheng.payments.models import BankTemplate, Encoding, FileFormat
 from minzheng.regions.models import Region
@@ -28,7 +29,7 @@ class MonthField(forms.DateField):
         return result.replace(day=1) if result else result
 
 
-class GenerateForm(forms.Form):
+class GenerateForm(TextForm):
     region = forms.ChoiceField(label=_("范围"))
     programs = forms.MultipleChoiceField(
         label=_("救助项目(可多选，一起发放)"),
@@ -47,11 +48,17 @@ class GenerateForm(forms.Form):
         self.fields["month"].initial = f"{timezone.localdate():%Y-%m}"  # what <input type=month> shows
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextForm):
     file = forms.FileField(label=_("银行回盘文件(.xlsx 或 .csv)"))
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if error := upload_too_large(upload):
+            raise forms.ValidationError(error)
+        return upload
 
-class TemplateForm(forms.Form):
+
+class TemplateForm(TextForm):
     name = forms.CharField(label=_("模板名称"), max_length=100)
     file_format = forms.ChoiceField(label=_("文件格式"), choices=FileFormat.choices)
     encoding = forms.ChoiceField(label=_("编码(CSV)"), choices=Encoding.choices)

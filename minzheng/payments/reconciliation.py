@@ -496,11 +496,12 @@ def differences_xlsx(rows: list[Figures], *, region_name: str, first: date, last
     """The report as a workbook: names, codes and months written as text, money as numbers to the fen."""
     import io
 
-    import xlsxwriter
     from django.utils.translation import gettext
 
+    from minzheng.core import exports
+
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(gettext("应发与实发核对")[:31])
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})
@@ -522,7 +523,7 @@ def differences_xlsx(rows: list[Figures], *, region_name: str, first: date, last
         gettext("差额(元)"),
         gettext("待遇编号"),
     ]
-    sheet.write_row(1, 0, header, bold)
+    exports.write_cells(sheet, 1, header, bold)
     for index, row in enumerate(rows, start=2):
         for column, text in enumerate(
             [

@@ -16,16 +16,19 @@ from django.views.decorators.http import require_http_methods
 from minzheng.accounts.roles import Capability
 from minzheng.audit.events import define
 from minzheng.audit.services import audit_record
+from minzheng.core.clientip import client_ip
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.jobs import job_create
 from minzheng.core.money import ZERO
 from minzheng.core.scope import get_visible_or_404, scope_code_for
+from minzheng.core.validators import checked_text, is_ascii_digits
 from minzheng.payments import bankfiles, reconciliation, selectors, services
 from minzheng.payments.forms import GenerateForm, ReconciliationForm, ReturnForm, TemplateForm
 from minzheng.payments.models import BankExport, BankTemplate, CycleState, PayCycle, RosterLine
 from minzheng.payments.tasks import build_cycle_task, check_task, export_task
 from minzheng.regions.models import Region
+from minzheng.registry.selectors import display_account
 from minzheng.rules.programs import PROGRAMS
 
 FILE_DOWNLOADED = define("payments.bank_file_downloaded", _("下载银行发放文件"))
@@ -90,6 +93,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return _act(request, cycle)
     show = request.GET.get("show", "")
     lines = Paginator(selectors.lines_for(request.user, cycle, show), 50).get_page(request.GET.get("page"))
+    for line in lines:
+        line.shown_account = display_account(user=request.user, number=line.account_number)  # type: ignore[attr-defined]
     templates = (
         bankfiles.templates_for(cycle.region_id) if request.user.can(Capability.PREPARE_PAYMENTS) else []  # type: ignore[union-attr]
     )
@@ -109,6 +114,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program_labels": [str(PROGRAMS[p].label) for p in cycle.program_list if p in PROGRAMS],
             "can_prepare": request.user.can(Capability.PREPARE_PAYMENTS),  # type: ignore[union-attr]
             "can_approve": request.user.can(Capability.APPROVE_PAYMENTS),  # type: ignore[union-attr]
+            "can_download": request.user.can(Capability.DOWNLOAD_BANK_FILES),  # type: ignore[union-attr]
         },
     )
 
@@ -169,7 +175,8 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
         elif action == "return":
             form = ReturnForm(request.POST, request.FILES)
             if not form.is_valid():
-                messages.error(request, _("请选择银行回盘文件"))
+                errors = form.errors.get("file") or [_("请选择银行回盘文件")]
+                messages.error(request, str(errors[0]))
             else:
                 upload = form.cleaned_data["file"]
                 record = bankfiles.bank_return_import(
@@ -185,7 +192,10 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
                 RosterLine.objects.all(), user, pk=int(request.POST.get("line") or 0), cycle=cycle
             )
             services.failure_handle(
-                actor=user, line=line, how=request.POST.get("how", ""), note=request.POST.get("note", "")
+                actor=user,
+                line=line,
+                how=request.POST.get("how", ""),
+                note=checked_text(request.POST.get("note", ""), field="note"),
             )
             messages.success(request, _("已记录处理方式"))
         elif action == "close":
@@ -200,14 +210,14 @@ def _act(request: HttpRequest, cycle: PayCycle) -> HttpResponse:
 
 def _template_for(cycle: PayCycle, raw: str) -> BankTemplate:
     """One of the templates that apply to the cycle's region (its county's), else 404."""
-    wanted = int(raw) if raw.isdigit() else 0
+    wanted = int(raw) if is_ascii_digits(raw) else 0
     for template in bankfiles.templates_for(cycle.region_id):
         if template.pk == wanted:
             return template
     raise Http404
 
 
-@capability_required(Capability.VIEW_PAYMENTS)
+@capability_required(Capability.DOWNLOAD_BANK_FILES)
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     record = get_visible_or_404(BankExport.objects.select_related("cycle"), request.user, pk=pk)
     if not record.stored_name:
@@ -222,7 +232,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
             region_code=record.cycle.region_id,
             target=record,
             target_repr=record.download_name,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     return FileResponse(path.open("rb"), as_attachment=True, filename=record.download_name)
 
@@ -233,7 +243,7 @@ def templates(request: HttpRequest) -> HttpResponse:
     """The county's bank file templates; the county administrator edits them."""
     scope = scope_code_for(request.user) or ""
     editing = None
-    if request.GET.get("edit", "").isdigit():
+    if is_ascii_digits(request.GET.get("edit", "")):
         editing = get_visible_or_404(BankTemplate.objects.all(), request.user, pk=int(request.GET["edit"]))
     form = TemplateForm(request.POST or None, instance=editing)
     if request.method == "POST":

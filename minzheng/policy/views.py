@@ -16,6 +16,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.validators import checked_text
 from minzheng.policy import selectors, services
 from minzheng.policy.presets import preset as get_preset
 from minzheng.policy.presets import presets
@@ -160,7 +161,7 @@ def policy_version_add(request: HttpRequest, code: str) -> HttpResponse:
                 effective_from=effective,
                 preset=preset_name,
                 values=own,
-                note=request.POST.get("note", ""),
+                note=checked_text(request.POST.get("note", ""), field="note"),
             )
         except DomainError as exc:
             form_error = str(exc.message)

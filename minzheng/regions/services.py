@@ -13,6 +13,7 @@ from minzheng.audit import events
 from minzheng.audit.services import audit_record
 from minzheng.core.errors import ValidationFailed
 from minzheng.core.tabular import read_rows
+from minzheng.core.validators import is_ascii_digits
 from minzheng.regions.models import DIGITS_LEVEL, LEVEL_DIGITS, LEVEL_ORDER, Level, Region, UrbanRuralClass
 
 # Header names accepted for each column (English or Chinese).
@@ -152,7 +153,7 @@ def _parse(source: BinaryIO | Path | bytes, filename: str) -> tuple[list[_Row], 
             row_errors.append(
                 RowError(line, _("级别"), raw_level, _("无法识别的级别(可填 省/市/县/乡/村/组 或 1-6)"))
             )
-        if not raw_code.isdigit():
+        if not is_ascii_digits(raw_code):
             row_errors.append(RowError(line, _("代码"), raw_code, _("代码只能包含数字")))
         if not name:
             row_errors.append(RowError(line, _("名称"), name, _("名称不能为空")))
@@ -165,7 +166,7 @@ def _parse(source: BinaryIO | Path | bytes, filename: str) -> tuple[list[_Row], 
                 )
             )
         code = ""
-        if level is not None and raw_code.isdigit():
+        if level is not None and is_ascii_digits(raw_code):
             try:
                 code = normalise_code(raw_code, level)
             except ValueError as exc:
@@ -175,7 +176,11 @@ def _parse(source: BinaryIO | Path | bytes, filename: str) -> tuple[list[_Row], 
             parent = code[: LEVEL_DIGITS[LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]]]
             if raw_parent:
                 given = raw_parent.rstrip("0") if len(raw_parent) == 12 else raw_parent
-                if not raw_parent.isdigit() or not parent.startswith(given) or len(given) > len(parent):
+                if (
+                    not is_ascii_digits(raw_parent)
+                    or not parent.startswith(given)
+                    or len(given) > len(parent)
+                ):
                     row_errors.append(
                         RowError(
                             line,

@@ -9,10 +9,11 @@ from django.views.decorators.http import require_GET
 from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.scope import scope_code_for
+from minzheng.core.validators import TextForm, upload_too_large
 from minzheng.regions import selectors, services
 
 
-class RegionImportForm(forms.Form):
+class RegionImportForm(TextForm):
     file = forms.FileField(label=_("区划文件(.xlsx 或 .csv)"))
 
 
@@ -47,8 +48,8 @@ def region_import(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            form.add_error("file", _("文件不能超过 20 MB。"))
+        if error := upload_too_large(upload):
+            form.add_error("file", error)
             status = 400
         else:
             try:

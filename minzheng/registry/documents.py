@@ -4,17 +4,19 @@ opened only by users whose scope covers the household, every download audited.""
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import zlib
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
+from minzheng.core.files import var_dir
 from minzheng.core.scope import covers, scope_code_for
 from minzheng.registry import events
 from minzheng.registry.models import Document, DocumentType, Household, Member
@@ -29,9 +31,59 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 
 
 def documents_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return var_dir("documents")
+
+
+#: extensions a name may keep for each type ('scan.jpeg' stays; 'poly.html' holding a JPEG becomes 'poly.jpg')
+KEEP_SUFFIXES = {".pdf": {".pdf"}, ".jpg": {".jpg", ".jpeg"}, ".png": {".png"}}
+#: PDF name objects that run code or programs when the file is opened: such a PDF is refused
+ACTIVE_PDF_NAMES = {b"JavaScript", b"JS", b"Launch"}
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+#: what the scan may inflate from a 10 MB PDF's streams in all (a scanned page is mostly images)
+PDF_SCAN_LIMIT = 64 * 1024 * 1024
+
+
+def download_name(original_name: str, suffix: str) -> str:
+    """The name a file is handed out under: its own stem, the extension of the type its content has."""
+    path = Path(Path(original_name).name)
+    if path.suffix.lower() in KEEP_SUFFIXES.get(suffix, set()):
+        return path.name
+    return (path.stem or "document") + suffix
+
+
+def _names(data: bytes) -> set[bytes]:
+    """The PDF name objects in ``data``, with their #xx escapes decoded ('/J#61vaScript' is /JavaScript)."""
+    return {
+        re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), n)
+        for n in _PDF_NAME.findall(data)
+    }
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    """True when the PDF names JavaScript or a launch action, in its objects or inside a compressed object stream.
+
+    Stream contents (images, page drawings) are binary and are not read as names, or a scan's JPEG bytes would
+    now and then spell '/JS'; only object streams (/ObjStm, where PDF 1.5 packs dictionaries) are inflated."""
+    budget = PDF_SCAN_LIMIT
+    position = 0
+    for match in _PDF_STREAM.finditer(data):
+        objects = _names(data[position : match.start()])
+        if objects & ACTIVE_PDF_NAMES:
+            return True
+        position = match.end()
+        if b"ObjStm" not in objects:
+            continue
+        if budget <= 0:
+            return True  # more packed objects than any scanned form has: refused rather than half read
+        try:
+            inflated = zlib.decompressobj().decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        if _names(inflated) & ACTIVE_PDF_NAMES:
+            return True
+    return bool(_names(data[position:]) & ACTIVE_PDF_NAMES)
 
 
 def sniff(head: bytes) -> tuple[str, str] | None:
@@ -69,6 +121,9 @@ def document_add(
         message = _("只接受 PDF、JPEG 或 PNG 文件(按文件内容判断，改扩展名无效)")
         raise ValidationFailed(message, fields={"file": [message]})
     content_type, suffix = kind
+    if content_type == "application/pdf" and pdf_has_active_content(data):
+        message = _("PDF 文件含有脚本或启动程序的动作，不能上传；请打印后重新扫描，或另存为普通 PDF")
+        raise ValidationFailed(message, fields={"file": [message]})
     stored_name = secrets.token_hex(20) + suffix
     path = documents_dir() / stored_name
     path.write_bytes(data)
@@ -78,7 +133,7 @@ def document_add(
                 household=household,
                 member=member,
                 doc_type=doc_type,
-                original_name=Path(original_name).name[:200] or stored_name,
+                original_name=download_name(original_name[:200], suffix),
                 stored_name=stored_name,
                 content_type=content_type,
                 size=len(data),

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.core.validators import TextForm
 from minzheng.registry.models import (
     AssetCategory,
     DisabilityCategory,
@@ -34,7 +35,7 @@ SELF_CARE_LABELS = {
 }
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(TextForm):
     region = forms.ChoiceField(label=_("所属村(社区)"))
     address = forms.CharField(label=_("住址"), max_length=200)
     hukou_type = forms.ChoiceField(label=_("户籍类型"), choices=HukouType.choices)
@@ -60,7 +61,7 @@ class HouseholdForm(forms.Form):
         )
 
 
-class MemberForm(forms.Form):
+class MemberForm(TextForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("公民身份号码"), max_length=25)
     relation = forms.ChoiceField(label=_("与户主关系"), choices=Relation.choices)
@@ -97,6 +98,9 @@ class MemberForm(forms.Form):
     veteran_category = forms.ChoiceField(
         label=_("优抚对象类别"), choices=VeteranCategory.choices, required=False
     )
+    is_orphan = forms.BooleanField(
+        label=_("孤儿"), required=False, help_text=_("享受孤儿基本生活保障(TK-03、CJ-02)")
+    )
 
     def __init__(self, *args: Any, head: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,6 +131,7 @@ class MemberForm(forms.Form):
                 "disability_grade",
                 "disability_certificate",
                 "veteran_category",
+                "is_orphan",
             )
         }
         for key in SELF_CARE_KEYS:
@@ -153,6 +158,7 @@ class MemberForm(forms.Form):
             disability_grade=d.get("disability_grade"),
             disability_certificate=d.get("disability_certificate") or "",
             veteran_category=d.get("veteran_category") or "",
+            is_orphan=bool(d.get("is_orphan")),
             self_care={key: (None if not d.get(key) else d[key] == "yes") for key in SELF_CARE_KEYS},
         )
 
@@ -190,7 +196,7 @@ class OptionalMemberForm(MemberForm):
         return data
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(TextForm):
     member = forms.ChoiceField(label=_("成员(家庭经营收入可不选)"), required=False)
     category = forms.ChoiceField(label=_("收入类别"), choices=IncomeCategory.choices)
     source = forms.CharField(label=_("收入来源"), max_length=100)
@@ -204,7 +210,7 @@ class IncomeForm(forms.Form):
         self.fields["member"].choices = [("", "—"), *members]  # type: ignore[attr-defined]
 
 
-class AssetForm(forms.Form):
+class AssetForm(TextForm):
     category = forms.ChoiceField(label=_("财产类别"), choices=AssetCategory.choices)
     description = forms.CharField(label=_("说明"), max_length=200)
     value = forms.DecimalField(
@@ -214,7 +220,7 @@ class AssetForm(forms.Form):
     exempt = forms.BooleanField(label=_("生产生活必需(可豁免)"), required=False)
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(TextForm):
     doc_type = forms.ChoiceField(label=_("材料类型"), choices=DocumentType.choices)
     member = forms.ChoiceField(label=_("相关成员"), required=False)
     file = forms.FileField(label=_("文件(PDF、JPEG、PNG，不超过 10 MB)"))
@@ -224,22 +230,22 @@ class DocumentForm(forms.Form):
         self.fields["member"].choices = [("", "—"), *members]  # type: ignore[attr-defined]
 
 
-class MoveForm(forms.Form):
+class MoveForm(TextForm):
     target = forms.IntegerField(label=_("迁入家庭的档案号"), min_value=1)
     relation = forms.ChoiceField(
         label=_("与新户主的关系"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD]
     )
 
 
-class DeathForm(forms.Form):
+class DeathForm(TextForm):
     date_of_death = forms.DateField(label=_("死亡日期"), widget=DATE)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(TextForm):
     reason = forms.CharField(label=_("移除原因"), max_length=200)
 
 
-class HeadForm(forms.Form):
+class HeadForm(TextForm):
     new_head = forms.ChoiceField(label=_("新户主"))
     old_head_relation = forms.ChoiceField(
         label=_("原户主与新户主的关系"), choices=[c for c in Relation.choices if c[0] != Relation.HEAD]
@@ -250,7 +256,7 @@ class HeadForm(forms.Form):
         self.fields["new_head"].choices = members  # type: ignore[attr-defined]
 
 
-class SplitForm(forms.Form):
+class SplitForm(TextForm):
     members = forms.MultipleChoiceField(label=_("分出的成员"), widget=forms.CheckboxSelectMultiple)
     new_head = forms.ChoiceField(label=_("新户户主"))
     address = forms.CharField(label=_("新户住址"), max_length=200)
@@ -261,11 +267,11 @@ class SplitForm(forms.Form):
         self.fields["new_head"].choices = members  # type: ignore[attr-defined]
 
 
-class MergeForm(forms.Form):
+class MergeForm(TextForm):
     target = forms.IntegerField(label=_("并入的家庭档案号"), min_value=1)
 
 
-class SearchForm(forms.Form):
+class SearchForm(TextForm):
     q = forms.CharField(label=_("姓名、拼音首字母、身份证号(或后4/6位)、电话"), required=False, max_length=30)
     village = forms.ChoiceField(label=_("村(社区)"), required=False)
 

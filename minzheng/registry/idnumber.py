@@ -102,6 +102,14 @@ def mask_id_number(number: str) -> str:
     return f"{compact[:6]}{'*' * 8}{compact[-4:]}"
 
 
+def mask_account_number(number: str, keep: int = 4) -> str:
+    """A bank account for roles that see IDs masked: only its last `keep` characters (as the registry export)."""
+    compact = _WHITESPACE.sub("", number)
+    if not compact:
+        return ""
+    return "*" * max(len(compact) - keep, 0) + compact[-keep:]
+
+
 def _is_digit(char: str) -> bool:
     # str.isdigit() also accepts full-width and other Unicode digits, which are not part of an ID number.
     return "0" <= char <= "9"

@@ -120,6 +120,9 @@ class IncomeExclusion(models.TextChoices):
     SOCIAL_ASSISTANCE = "social_assistance", _("政府发放的社会救助款物")
     CENTRAL_BASIC_PENSION = "central_basic_pension", _("中央确定的城乡居民基础养老金")
     DISABILITY_SUBSIDIES = "disability_subsidies", _("残疾人两项补贴")
+    #: TK-05: 特困's means test leaves these out too (低保 counts them unless a DB-15 reason applies)
+    ELDERLY_ALLOWANCE = "elderly_allowance", _("高龄津贴")
+    SOCIAL_INSURANCE = "social_insurance", _("基本医疗保险等其他社会保险待遇")
     OTHER = "other", _("设区的市级以上政府规定的其他收入")
 
 
@@ -238,6 +241,8 @@ class Member(RegionScopedModel):
     veteran_category = models.CharField(
         _("优抚对象类别"), max_length=30, choices=VeteranCategory.choices, blank=True
     )
+    #: receives 孤儿基本生活保障: not registered as 特困 under 16 (TK-03), no 生活补贴 (CJ-02)
+    is_orphan = models.BooleanField(_("孤儿"), default=False)
     date_of_death = models.DateField(_("死亡日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -16,7 +16,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.audit.events import label_for
 from minzheng.audit.models import AuditEvent
 from minzheng.core.scope import get_visible_or_404
-from minzheng.registry.idnumber import mask_id_number
+from minzheng.registry.idnumber import mask_account_number, mask_id_number
 from minzheng.registry.models import Asset, Document, Household, IncomeItem, Member
 
 _ID_PATTERN = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
@@ -191,6 +191,11 @@ def household_timeline(*, household: Household, limit: int = 200) -> list[Timeli
 def display_id(*, user: Any, member: Member) -> str:
     """The ID as this user may see it on a page or in an export."""
     return member.id_number if user.can(Capability.SEE_FULL_ID) else mask_id_number(member.id_number)
+
+
+def display_account(*, user: Any, number: str) -> str:
+    """A bank account as this user may see it: whole only for the roles that see whole IDs."""
+    return number if user.can(Capability.SEE_FULL_ID) else mask_account_number(number)
 
 
 def household_list(*, user: Any, village: str = "") -> QuerySet[Household]:

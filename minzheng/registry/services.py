@@ -3,13 +3,15 @@ transaction, and announces the households it touched (signals.household_changed)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,9 +20,10 @@ from minzheng.audit.services import EventSpec, audit_record, audit_record_many
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import round_money
 from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
-from minzheng.registry import events
-from minzheng.registry.idnumber import mask_id_number
+from minzheng.registry import events, probes
+from minzheng.registry.idnumber import age_on, mask_id_number
 from minzheng.registry.models import (
     Asset,
     AssetCategory,
@@ -40,6 +43,7 @@ from minzheng.registry.validation import (
     MemberInvalid,
     check_account_number,
     clean_member,
+    living_apart_refusal,
 )
 
 
@@ -49,6 +53,33 @@ class MemberValidationFailed(ValidationFailed):
 
 class DuplicatePerson(ValidationFailed):
     code = "duplicate_person"
+    #: the number, when the answer was "registered elsewhere in the county" (audited as a possible probe)
+    elsewhere: str | None = None
+
+
+def _duplicate(message: str, id_number: str, *, elsewhere: bool) -> DuplicatePerson:
+    error = DuplicatePerson(message, fields={"id_number": [message]})
+    error.elsewhere = id_number if elsewhere else None
+    return error
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _audits_elsewhere_hits(service: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Audit a "registered elsewhere" answer once the service's transaction has rolled back (see probes)."""
+
+    @functools.wraps(service)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return service(*args, **kwargs)
+        except DuplicatePerson as exc:
+            if exc.elsewhere:
+                probes.elsewhere_record(actor=kwargs.get("actor"), numbers=[exc.elsewhere], source="form")
+            raise
+
+    return wrapper
 
 
 def _today() -> date:
@@ -121,6 +152,7 @@ def _member_snapshot(member: Member) -> dict[str, Any]:
         "phone": member.phone,
         "away_for_work": member.away_for_work,
         "hukou_status": member.hukou_status,
+        "is_orphan": member.is_orphan,
         **{key: getattr(member, key) for key in Member.SELF_CARE_FIELDS},
     }
 
@@ -144,6 +176,16 @@ def duplicate_person_message(
     *, actor: Any, id_number: str, exclude_member_id: int | None = None
 ) -> str | None:
     """None if the number is free; otherwise where it is registered, without leaking anything out of scope."""
+    found = _duplicate_of(actor=actor, id_number=id_number, exclude_member_id=exclude_member_id)
+    return found[0] if found else None
+
+
+def _duplicate_of(
+    *, actor: Any, id_number: str, exclude_member_id: int | None = None
+) -> tuple[str, bool] | None:
+    """(the message, whether it says "elsewhere in the county") or None; refused past the day's limit of such
+    answers (probes.elsewhere_gate)."""
+    probes.elsewhere_gate(actor=actor)
     candidates = Member.objects.filter(id_number=id_number)
     if exclude_member_id is not None:
         candidates = candidates.exclude(pk=exclude_member_id)
@@ -158,16 +200,16 @@ def duplicate_person_message(
             "village": existing.region.name,
             "household": existing.household,
             "pk": existing.household_id,
-        }
+        }, False
     return _("身份证号 %(id)s 已在县内其他地方登记，同一人只能在一户中登记；如需迁入请联系其所在乡镇") % {
         "id": mask_id_number(id_number)
-    }
+    }, True
 
 
 def _new_member(actor: Any, household: Household, clean: CleanMember) -> Member:
-    message = duplicate_person_message(actor=actor, id_number=clean.id_number)
-    if message:
-        raise DuplicatePerson(message, fields={"id_number": [message]})
+    found = _duplicate_of(actor=actor, id_number=clean.id_number)
+    if found:
+        raise _duplicate(found[0], clean.id_number, elsewhere=found[1])
     fields = clean.model_fields()
     full, initials = name_keys(fields["name"])
     member = Member(
@@ -178,8 +220,8 @@ def _new_member(actor: Any, household: Household, clean: CleanMember) -> Member:
             member.save()
     except IntegrityError as exc:
         # Two clerks adding the same person at once: the unique constraint decides; explain it like the check does.
-        message = duplicate_person_message(actor=actor, id_number=clean.id_number) or _("身份证号已被登记")
-        raise DuplicatePerson(message, fields={"id_number": [message]}) from exc
+        found = _duplicate_of(actor=actor, id_number=clean.id_number) or (_("身份证号已被登记"), False)
+        raise _duplicate(found[0], clean.id_number, elsewhere=found[1]) from exc
     return member
 
 
@@ -197,6 +239,10 @@ class HouseholdData:
 
 def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     errors: dict[str, list[str]] = {}
+    for key in ("address", "phone", "bank_name", "account_holder", "note"):
+        code = hidden_character(getattr(data, key), multiline=key == "note")
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     if not data.address.strip():
         errors["address"] = [_("住址不能为空")]
     if data.hukou_type not in HukouType.values:
@@ -207,7 +253,7 @@ def _clean_household(data: HouseholdData) -> tuple[dict[str, Any], list[str]]:
     if number and not data.bank_name.strip():
         errors.setdefault("bank_name", []).append(_("填写了银行账号，请同时填写开户银行"))
     phone = data.phone.strip()
-    if phone and not phone.replace("-", "").isdigit():
+    if phone and not is_ascii_digits(phone.replace("-", "")):
         errors["phone"] = [_("电话号码只能包含数字和“-”")]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
@@ -230,6 +276,7 @@ class Result:
     warnings: list[str]
 
 
+@_audits_elsewhere_hits
 def household_create(
     *, actor: Any, data: HouseholdData, head: MemberData, members: Iterable[MemberData] = ()
 ) -> Result:
@@ -305,6 +352,7 @@ def household_update(*, actor: Any, household: Household, data: HouseholdData) -
     return Result(locked, warnings)
 
 
+@_audits_elsewhere_hits
 def member_add(*, actor: Any, household: Household, data: MemberData) -> Result:
     _require(actor, Capability.EDIT_REGISTRY)
     if data.relation == Relation.HEAD:
@@ -333,6 +381,7 @@ def _lock_member(actor: Any, member_id: int) -> Member:
     return member
 
 
+@_audits_elsewhere_hits
 def member_update(*, actor: Any, member: Member, data: MemberData) -> Result:
     """Edit one person. Changing the ID number is allowed (typing errors happen) but is checked like a new one."""
     _require(actor, Capability.EDIT_REGISTRY)
@@ -340,11 +389,9 @@ def member_update(*, actor: Any, member: Member, data: MemberData) -> Result:
     with transaction.atomic():
         locked = _lock_member(actor, member.pk)
         if clean.id_number != locked.id_number:
-            message = duplicate_person_message(
-                actor=actor, id_number=clean.id_number, exclude_member_id=locked.pk
-            )
-            if message:
-                raise DuplicatePerson(message, fields={"id_number": [message]})
+            found = _duplicate_of(actor=actor, id_number=clean.id_number, exclude_member_id=locked.pk)
+            if found:
+                raise _duplicate(found[0], clean.id_number, elsewhere=found[1])
         is_head = locked.household.head_id == locked.pk
         if is_head and data.relation != Relation.HEAD:
             raise MemberValidationFailed(
@@ -390,6 +437,8 @@ def member_remove(*, actor: Any, member: Member, reason: str) -> None:
             raise ValidationFailed(_("不能移除户主；请先变更户主"))
         household = locked.household
         snapshot = _member_snapshot(locked)
+        # their income leaves with them: without an end the lines would stay on as the household's own income
+        _end_incomes(actor, locked, _today(), reason=_("%(name)s 移出本户") % {"name": locked.name})
         IncomeItem.objects.filter(member=locked).update(member=None)
         locked.delete()
         _household_event(
@@ -416,6 +465,16 @@ def member_move(*, actor: Any, member: Member, to_household: Household, relation
             raise ValidationFailed(_("此人已在该家庭中"))
         if source.head_id == locked.pk:
             raise ValidationFailed(_("%(name)s 是户主，迁出前请先为原家庭变更户主") % {"name": locked.name})
+        if not locked.is_coresident:
+            refusal = living_apart_refusal(
+                locked.name,
+                relation,
+                age_on(locked.birth_date, _today()),
+                locked.schooling,
+                locked.non_coresident_reason,
+            )
+            if refusal:
+                raise MemberValidationFailed(refusal, fields={"relation": [refusal]})
         locked.household, locked.region_id, locked.relation = target, target.region_id, relation
         locked.save(update_fields=["household", "region", "relation", "updated_at"])
         IncomeItem.objects.filter(member=locked).update(household=target)
@@ -508,8 +567,43 @@ def member_record_death(*, actor: Any, member: Member, date_of_death: date) -> M
             target=locked.household,
             new={"member_id": locked.pk, "member": locked.name, "date_of_death": date_of_death},
         )
+        _end_incomes(actor, locked, date_of_death, reason=_("%(name)s 死亡") % {"name": locked.name})
         _announce([locked.household_id], events.MEMBER_DIED, actor)
     return locked
+
+
+def _end_incomes(actor: Any, member: Member, last_day: date, *, reason: str) -> None:
+    """A person's own income lines stop on ``last_day`` (death, removal): each line still open then is given that end,
+    audited with the end it had, so the history shows what was on file. Household-level lines are not theirs.
+    A line that only starts after the day is left to the clerk (ending it would give it an end before its start)."""
+    lines = list(
+        IncomeItem.objects.select_for_update()
+        .filter(member=member)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gt=last_day))
+        .filter(Q(period_start__isnull=True) | Q(period_start__lte=last_day))
+        .order_by("pk")
+    )
+    if not lines:
+        return
+    IncomeItem.objects.filter(pk__in=[line.pk for line in lines]).update(period_end=last_day)
+    audit_record_many(
+        specs=[
+            EventSpec(
+                event_code=events.INCOME_ENDED,
+                actor=actor,
+                region_code=member.region_id,
+                target=member.household,
+                old={
+                    "income_id": line.pk,
+                    "member": member.name,
+                    "source": line.source,
+                    "period_end": line.period_end,
+                },
+                new={"income_id": line.pk, "period_end": last_day, "reason": reason},
+            )
+            for line in lines
+        ]
+    )
 
 
 def household_split(

@@ -10,7 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from minzheng.registry.idnumber import parse_id_number
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
+from minzheng.registry.idnumber import age_on, parse_id_number
 from minzheng.registry.models import (
     DisabilityCategory,
     HukouStatus,
@@ -46,6 +47,7 @@ class MemberData:
     disability_certificate: str = ""
     self_care: dict[str, bool | None] = field(default_factory=dict)
     veteran_category: str = ""
+    is_orphan: bool = False
     date_of_death: date | None = None
 
 
@@ -86,6 +88,7 @@ class CleanMember:
             d.disability_grade if d.disability_category else None,
             d.disability_certificate.strip() if d.disability_category else "",
             d.veteran_category,
+            d.is_orphan,
             d.date_of_death,
             *((care.get(key) for key in SELF_CARE_KEYS) if care else _NO_SELF_CARE),
         )
@@ -113,6 +116,7 @@ MODEL_FIELD_NAMES: tuple[str, ...] = (
     "disability_grade",
     "disability_certificate",
     "veteran_category",
+    "is_orphan",
     "date_of_death",
     *SELF_CARE_KEYS,
 )
@@ -135,6 +139,46 @@ _VETERAN_CATEGORY = gettext_lazy("优抚对象类别")
 _NON_CORESIDENT_REASON = gettext_lazy("不计入原因")
 
 
+#: DB-12 reasons that say only "they live elsewhere": a DB-11 member is counted whatever the address
+LIVING_APART_REASONS = frozenset({NonCoresidentReason.LIVES_APART})
+_CHILDREN = frozenset({Relation.SON, Relation.DAUGHTER})
+#: DB-11 (3): full-time education at undergraduate level or below
+_IN_SCHOOL = frozenset(
+    {
+        Schooling.PRESCHOOL,
+        Schooling.COMPULSORY,
+        Schooling.HIGH_SCHOOL,
+        Schooling.VOCATIONAL,
+        Schooling.UNIVERSITY,
+    }
+)
+
+
+def mandatory_member_class(relation: str, age: int, schooling: str) -> str:
+    """DB-11's class of a member counted in the household whoever lives where ("" when none applies): the head's
+    spouse, a minor child, or a child in full-time education at undergraduate level or below."""
+    if relation == Relation.SPOUSE:
+        return str(_("户主的配偶"))
+    if relation in _CHILDREN and age < 18:
+        return str(_("户主的未成年子女"))
+    if relation in _CHILDREN and schooling in _IN_SCHOOL:
+        return str(_("在校就读的子女(本科及以下)"))
+    return ""
+
+
+def living_apart_refusal(name: str, relation: str, age: int, schooling: str, reason: str) -> str:
+    """DB-11: why this person cannot be left out of the household for living apart ("" when they may be)."""
+    if reason not in LIVING_APART_REASONS:
+        return ""  # a DB-12 reason (prison, declared missing …) takes out even a spouse or a child
+    mandatory = mandatory_member_class(relation, age, schooling)
+    if not mandatory:
+        return ""
+    return _(
+        "%(name)s 是%(class)s，属于必须计入的共同生活家庭成员(DB-11)，不能以“不共同生活”为由不计入；"
+        "只有服刑、强制隔离戒毒、宣告失踪等法定情形(DB-12)可以不计入"
+    ) % {"name": name, "class": mandatory}
+
+
 @cache
 def _values(choices: Any) -> frozenset[str]:
     # TextChoices.values rebuilds its list (and every label) on each access: ~9 µs, six times per person.
@@ -150,10 +194,18 @@ def _choice(
         errors.setdefault(key, []).append(_("%(label)s“%(value)s”无效") % {"label": label, "value": value})
 
 
+#: a person's typed text: none may carry control characters or bidirectional overrides (a name shown reversed)
+PERSON_TEXT_FIELDS = ("name", "phone", "serious_illness", "disability_certificate")
+
+
 def clean_member(data: MemberData, *, today: date) -> CleanMember:
     """Check one person; raise MemberInvalid with every problem by field, or return the cleaned values."""
     errors: dict[str, list[str]] = {}
     warnings: list[str] = []
+    for key in PERSON_TEXT_FIELDS:
+        code = hidden_character(getattr(data, key))
+        if code is not None:
+            errors.setdefault(key, []).append(hidden_character_message(code))
     name = data.name.strip()
     if not name:
         errors.setdefault("name", []).append(_("姓名不能为空"))
@@ -195,6 +247,16 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
                 _NON_CORESIDENT_REASON,
                 blank=False,
             )
+    if not data.is_coresident and check.birth_date:
+        refusal = living_apart_refusal(
+            name or str(_("该成员")),
+            data.relation,
+            age_on(check.birth_date, today),
+            data.schooling,
+            data.non_coresident_reason,
+        )
+        if refusal:
+            errors.setdefault("is_coresident", []).append(refusal)
     if data.disability_category:
         if data.disability_grade not in (1, 2, 3, 4):
             errors.setdefault("disability_grade", []).append(_("残疾等级应为一至四级(1-4)"))
@@ -211,7 +273,7 @@ def clean_member(data: MemberData, *, today: date) -> CleanMember:
         elif check.birth_date and data.date_of_death < check.birth_date:
             errors.setdefault("date_of_death", []).append(_("死亡日期不能早于出生日期"))
     phone = data.phone.strip()
-    if phone and not phone.replace("-", "").isdigit():
+    if phone and not is_ascii_digits(phone.replace("-", "")):
         errors.setdefault("phone", []).append(_("电话号码只能包含数字和“-”"))
     if errors:
         raise MemberInvalid(errors)
@@ -255,7 +317,7 @@ def check_account_number(raw: str) -> tuple[str, list[str], list[str]]:
     number = raw.replace(" ", "").replace("-", "")
     if not number:
         return "", [], []
-    if not number.isdigit():
+    if not is_ascii_digits(number):
         return number, [_("银行账号只能包含数字")], []
     if not 12 <= len(number) <= 19:
         return number, [_("银行账号应为 12 至 19 位数字，实际为 %(n)s 位") % {"n": len(number)}], []

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from minzheng.accounts.roles import Capability
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
+from minzheng.core.files import var_dir
 from minzheng.core.navigation import household_panels
+from minzheng.core.validators import upload_too_large
 from minzheng.regions.selectors import region_choices
 from minzheng.registry import documents, selectors, services
 from minzheng.registry.forms import (
@@ -148,6 +152,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **context,
             "members": members,
+            "shown_account": selectors.display_account(user=request.user, number=household.account_number),
             "can_edit": can_edit,
             "can_reveal": can_reveal,
             "can_assess": request.user.can(Capability.ASSESS),  # type: ignore[union-attr]
@@ -464,8 +469,8 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         path.open("rb"),
         content_type=document.content_type,
-        as_attachment=True,
-        filename=document.original_name,
+        as_attachment=True,  # never shown inline: a PDF opens in the reader, not in the browser's origin
+        filename=documents.download_name(document.original_name, Path(document.stored_name).suffix),
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -474,17 +479,11 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 # ---- Excel in and out -------------------------------------------------------------------------------------------
 
 IMPORT_SESSION_KEY = "registry_import"
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _imports_dir() -> Any:
-    from pathlib import Path
-
-    from django.conf import settings
-
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def _imports_dir() -> Path:
+    return var_dir("imports")
 
 
 STALE_UPLOAD_SECONDS = 24 * 3600
@@ -496,7 +495,7 @@ def _forget_stale_uploads() -> int:
 
     cutoff = time.time() - STALE_UPLOAD_SECONDS
     removed = 0
-    for path in _imports_dir().glob("*.upload"):
+    for path in [*_imports_dir().glob("*.upload"), *_imports_dir().glob("*.errors.xlsx")]:
         if path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
             removed += 1
@@ -526,8 +525,8 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
         if upload is None:
             context["upload_error"] = _("请选择要导入的 .xlsx 或 .csv 文件。")
             status = 400
-        elif upload.size and upload.size > MAX_IMPORT_BYTES:
-            context["upload_error"] = _("文件不能超过 200 MB。")
+        elif error := upload_too_large(upload):
+            context["upload_error"] = error
             status = 400
         else:
             _forget_stale_uploads()
@@ -546,7 +545,21 @@ def registry_import_page(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 status = 200 if context["report"].ok else 400
+            if status != 200:
+                _reject_upload(path, context.get("report"))
     return render(request, "registry/import.html", context, status=status)
+
+
+def _reject_upload(path: Any, report: Any) -> None:
+    """A refused file (people's ID numbers in it) is deleted at once; only its error list is kept to download."""
+    from minzheng.registry.excel import error_workbook
+
+    if report is not None:
+        errors = path.with_suffix(".errors.xlsx")
+        fd = os.open(errors, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(error_workbook(report))
+    path.unlink(missing_ok=True)
 
 
 @require_POST
@@ -565,6 +578,7 @@ def registry_import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("registry:import")
     if not report.imported:
+        _reject_upload(path, report)  # found wrong at the last moment: deleted like any refused file
         return render(request, "registry/import.html", {"report": report}, status=400)
     path.unlink(missing_ok=True)
     request.session.pop(IMPORT_SESSION_KEY, None)
@@ -580,6 +594,12 @@ def registry_import_errors(request: HttpRequest) -> HttpResponse:
     """The bad rows of the pending upload as a workbook (recomputed by a dry run: nothing is stored)."""
     from minzheng.registry.excel import error_workbook, registry_import
 
+    token = (request.session.get(IMPORT_SESSION_KEY) or {}).get("token", "")
+    kept = _imports_dir() / f"{token}.errors.xlsx"
+    if token and kept.is_file():  # the list of a refused file (the file itself was deleted when refused)
+        response = HttpResponse(kept.read_bytes(), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = _attachment(_("导入错误清单.xlsx"))
+        return response
     pending = _pending_upload(request)
     if pending is None:
         messages.error(request, _("没有待确认的导入文件，请重新上传。"))

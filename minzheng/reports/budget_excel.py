@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from minzheng.core import exports
 from minzheng.core.errors import DomainError
 from minzheng.core.money import round_money, to_decimal
 from minzheng.core.scope import scope_code_for
@@ -68,7 +68,7 @@ def budgets_workbook(*, user: Any, year: int) -> bytes:
         (row.region_id, row.program): row.amount for row in Budget.objects.visible_to(user).filter(year=year)
     }
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(_("预算"))
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#DDEBF7", "text_wrap": True})
     text = book.add_format({"border": 1, "num_format": "@"})

@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django.db import transaction
 from django.db.models import DecimalField, Exists, OuterRef, Subquery
 from django.utils.functional import Promise
@@ -27,6 +26,7 @@ from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import BenefitChange
 from minzheng.cases.models import Period
+from minzheng.core import exports
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import code_range
 from minzheng.registry.idnumber import mask_id_number
@@ -151,7 +151,7 @@ def change_list_xlsx(
     """The list as a workbook, every text cell written as text (a name or reason starting with "=" stays text);
     the download is audited (it carries names and ID numbers)."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(_("变动名册"))
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     head = book.add_format({"bold": True, "border": 1, "align": "center", "text_wrap": True})

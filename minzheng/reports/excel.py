@@ -6,15 +6,15 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from minzheng.core import exports
 from minzheng.reports.definitions import Table
 
 
 def table_xlsx(table: Table, *, region_name: str, preparer: str, today: date) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = exports.workbook(out, in_memory=True)
     sheet = book.add_worksheet(str(table.form.title)[:31])
     width = 1 + len(table.form.indicators)
     title = book.add_format({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"})

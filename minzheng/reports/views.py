@@ -19,6 +19,7 @@ from minzheng.cases.models import Benefit
 from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.scope import covers, get_visible_or_404, scope_code_for
+from minzheng.core.validators import checked_text
 from minzheng.payments.models import RosterLine
 from minzheng.regions.models import Region
 from minzheng.reports import services
@@ -139,7 +140,9 @@ def _act(request: HttpRequest, form: str, region: Region, period: str) -> None:
                 ReportSubmission.objects.all(), request.user, pk=int(request.POST.get("submission") or 0)
             )
             services.report_return(
-                actor=request.user, submission=submission, reason=request.POST.get("reason", "")
+                actor=request.user,
+                submission=submission,
+                reason=checked_text(request.POST.get("reason", ""), field="reason"),
             )
             messages.success(request, _("已退回"))
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -24,6 +25,8 @@ from minzheng.core.errors import ValidationFailed
 from minzheng.rules.i18n import gettext as _
 
 _RULES_PACKAGE = "minzheng.rules."
+#: the one date form the JSON side accepts
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class _Problem(Exception):
@@ -109,8 +112,11 @@ def convert(hint: Any, value: Any, path: str, choices: Mapping[str, Any] | None 
     if hint is date:
         if isinstance(value, date):
             return value
+        # Text only: str(20250101) would parse, and so would other ISO forms no one means.
+        if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+            raise _Problem(path, _("日期应为文字，格式 YYYY-MM-DD"))
         try:
-            return date.fromisoformat(str(value))
+            return date.fromisoformat(value)
         except ValueError:
             raise _Problem(path, _("日期格式应为 YYYY-MM-DD")) from None
     if hint is str:

@@ -113,3 +113,52 @@ def test_open_redirects_are_refused(personas: dict[str, Any]) -> None:
 @pytest.mark.parametrize("flag", ["SESSION_COOKIE_HTTPONLY"])
 def test_cookie_flags(flag: str) -> None:
     assert getattr(settings, flag) is True
+
+
+def _login_via_proxy(username: str, password: str, *, client_address: str, peer: str = "127.0.0.1") -> Any:
+    """A login as nginx on the same machine passes it on: every request comes from 127.0.0.1."""
+    return Client().post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+def test_behind_the_proxy_a_flood_of_random_names_from_one_address_keeps_no_one_else_out(
+    personas: dict[str, Any], settings: Any
+) -> None:
+    settings.MINZHENG_TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+    for i in range(settings.MINZHENG_LOCKOUT_MAX_PER_IP + 5):
+        _login_via_proxy(f"random-{i}", "wrong-password", client_address="203.0.113.9")
+    assert _login_via_proxy("township_a_clerk", PASSWORD, client_address="203.0.113.9").status_code == 429
+    assert _login_via_proxy("township_a_clerk", PASSWORD, client_address="10.20.0.5").status_code == 302
+    failed = AuditEvent.objects.filter(event_code="auth.login_failed").first()
+    assert failed is not None and failed.ip_address == "203.0.113.9"
+
+
+def test_failures_against_one_account_from_one_address_lock_it_at_that_address_only(
+    personas: dict[str, Any], settings: Any
+) -> None:
+    settings.MINZHENG_TRUSTED_PROXIES = ["127.0.0.1"]
+    for _i in range(settings.MINZHENG_LOCKOUT_MAX_PER_USER * 3):
+        _login_via_proxy("township_b_clerk", "wrong-password", client_address="203.0.113.9")
+    assert _login_via_proxy("township_b_clerk", PASSWORD, client_address="203.0.113.9").status_code == 429
+    assert _login_via_proxy("township_b_clerk", PASSWORD, client_address="10.20.0.6").status_code == 302
+
+
+def test_a_forwarded_address_from_a_peer_that_is_not_a_trusted_proxy_is_ignored(
+    personas: dict[str, Any], settings: Any
+) -> None:
+    settings.MINZHENG_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.MINZHENG_LOCKOUT_MAX_PER_IP = 3
+    # The attacker names a new address with every request; the lockout still counts its real one.
+    for i in range(3):
+        _login_via_proxy(f"x{i}", "wrong-password", client_address=f"10.0.9.{i}", peer="198.51.100.7")
+    assert (
+        _login_via_proxy(
+            "township_b_clerk", PASSWORD, client_address="10.0.9.99", peer="198.51.100.7"
+        ).status_code
+        == 429
+    )
+    assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {"198.51.100.7"}

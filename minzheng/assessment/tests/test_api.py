@@ -81,3 +81,58 @@ def test_bad_input_gets_the_api_error_shape(client_for: Any, body: str, code: st
 
 def test_get_is_not_allowed(client_for: Any) -> None:
     assert client_for("township_a_clerk").get(URL).status_code == 405
+
+
+def _bearer(personas: dict[str, Any]) -> dict[str, str]:
+    _token, secret = api_token_create(user=personas["township_a_clerk"], name="检查")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,  # deeper than the JSON parser's recursion limit
+        '{"date": ' + "[" * 500 + "]" * 500 + "}",  # parses, but nested far deeper than any CASE.json
+    ],
+)
+def test_deeply_nested_json_is_a_400_in_the_api_shape(personas: dict[str, Any], body: str) -> None:
+    response = _post(Client(), body, **_bearer(personas))
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_json" and "嵌套层数过多" in response.json()["message"]
+
+
+def test_an_oversized_body_is_refused_in_the_api_shape(personas: dict[str, Any], settings: Any) -> None:
+    response = _post(Client(), "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), **_bearer(personas))
+    assert response.status_code == 413
+    assert response.json() == {
+        "code": "too_large",
+        "message": f"请求内容过大(上限 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} 字节)。",
+        "fields": {},
+    }
+
+
+def test_a_csrf_failure_under_the_api_answers_in_the_api_shape(personas: dict[str, Any]) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas["township_a_clerk"])
+    response = _post(client, WE01)
+    assert response.status_code == 403 and response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "csrf_failed"
+
+
+def test_dates_and_id_numbers_must_be_strings(personas: dict[str, Any]) -> None:
+    case = json.loads(WE01)
+    case["date"] = 20250101
+    response = _post(Client(), json.dumps(case), **_bearer(personas))
+    assert response.status_code == 400 and "date" in response.json()["fields"]
+    case = json.loads(WE01)
+    member = case["household"]["members"][0]
+    member.pop("birth_date", None)
+    member["id_number"] = 510521197001150011
+    response = _post(Client(), json.dumps(case), **_bearer(personas))
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"household.members[0].id_number": ["身份证号应为文字(加引号)"]}
+    case = json.loads(WE01)
+    case["household"]["members"][0]["birth_date"] = 19700115
+    response = _post(Client(), json.dumps(case), **_bearer(personas))
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"household.members[0].birth_date": ["日期应为文字，格式 YYYY-MM-DD"]}

@@ -90,3 +90,26 @@ def test_verify_runs_as_a_background_task(personas: dict[str, Any], client_for: 
     call_command("db_worker", batch=True, no_startup_delay=True, reload=False, verbosity=0)
     body = client.get(reverse("audit:verify_status")).content.decode()
     assert "审计链完整" in body
+
+
+def test_auditor_finds_every_duplicate_check_of_one_id_number_by_typing_it(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.registry.idnumber import mask_id_number
+    from minzheng.registry.models import Relation
+    from minzheng.registry.services import DuplicatePerson, member_add
+    from minzheng.registry.tests.test_excel import _register, make_id
+    from minzheng.registry.validation import MemberData
+
+    probed, other = make_id("19500505", 53), make_id("19510505", 55)
+    _register(personas["village_a1_officer"], VILLAGE_A1, "王老五", probed)
+    _register(personas["village_a1_officer"], VILLAGE_A1, "赵六", other)
+    clerk_b = personas["township_b_clerk"]
+    household = _register(clerk_b, VILLAGE_B1, "李四", make_id("19600606", 61))
+    for number in (probed, other, probed):
+        with pytest.raises(DuplicatePerson):
+            member_add(actor=clerk_b, household=household, data=MemberData("某人", number, Relation.OTHER))
+    page = client_for("auditor").get(reverse("audit:event_list"), {"id_number": probed}).content.decode()
+    table = page.split('data-testid="audit-table"')[1]
+    assert table.count("registry.id_found_elsewhere") == 2 and table.count(mask_id_number(probed)) == 2
+    assert mask_id_number(other) not in table and probed not in table

@@ -15,6 +15,7 @@ from minzheng.cases.models import Notice
 from minzheng.demo.cases import CASES, PAYROLL, demo_cases_load
 from minzheng.demo.households import demo_households_load
 from minzheng.demo.services import demo_load
+from minzheng.demo.stories import STORIES
 from minzheng.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,8 @@ ADDRESS = re.compile(r"\d+\s*组\s*\d+\s*号")
 def demo(db: Any) -> None:
     demo_load()
     demo_households_load(households=20, seed=7)
-    assert demo_cases_load() == sum(1 for c in CASES + PAYROLL if c.stage != "none")  # notices open today
+    opened = sum(1 for c in CASES + PAYROLL if c.stage != "none") + len(STORIES) + 1  # notices open today
+    assert demo_cases_load() == opened
 
 
 def _links(html: str, prefix: str) -> set[str]:
@@ -109,3 +111,21 @@ def test_a_resident_objects_online_and_the_case_pauses(demo: None) -> None:
 
     clerk = User.objects.get(username="desheng_clerk")
     assert any(str(notice.application.pk) in item.url and "异议" in item.title for item in todo_items(clerk))
+
+
+def test_an_objection_through_the_proxy_records_and_throttles_the_residents_address(
+    demo: None, settings: Any
+) -> None:
+    from minzheng.cases.models import Objection
+
+    settings.MINZHENG_TRUSTED_PROXIES = ["127.0.0.1"]
+    notice = Notice.objects.filter(state=Notice.State.OPEN).first()
+    assert notice is not None
+    response = Client().post(
+        f"/gongshi/notice/{notice.pk}/",
+        {"name": "", "contact": "村民老王", "text": "该户家里新买了一辆小汽车"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.40",
+    )
+    assert response.status_code == 302
+    assert Objection.objects.get(notice=notice).ip_address == "203.0.113.40"

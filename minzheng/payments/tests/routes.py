@@ -41,7 +41,7 @@ register(
     ),
     RouteCase(
         "payments:export_download",
-        Capability.VIEW_PAYMENTS,
+        Capability.DOWNLOAD_BANK_FILES,
         targets=(
             Target("bank file of township A", TOWNSHIP_A, _cycle(TOWNSHIP_A, exported=True)),
             Target("bank file of township B", TOWNSHIP_B, _cycle(TOWNSHIP_B, exported=True)),

@@ -18,6 +18,7 @@ from minzheng.core.errors import ConflictError, PermissionDeniedError, Validatio
 from minzheng.core.testing.personas import TOWNSHIP_A
 from minzheng.payments import bankfiles, services
 from minzheng.payments.models import (
+    BankReturn,
     BankTemplate,
     CycleState,
     PayCycle,
@@ -330,3 +331,69 @@ def test_a_template_is_checked_before_it_is_saved(personas: dict[str, Any]) -> N
             columns_text="amount",
             totals_row=True,
         )
+
+
+def _two_line_cycle(personas: dict[str, Any]) -> tuple[PayCycle, RosterLine, RosterLine]:
+    approved_dibao(personas)
+    approved_dibao(personas)
+    cycle = approved_cycle(personas, date(2025, 4, 1))
+    bankfiles.bank_file_export(
+        actor=personas["township_a_clerk"], cycle=cycle, template=template(cycle, "xlsx")
+    )
+    first, second = RosterLine.objects.filter(cycle=cycle).order_by("pk")
+    return cycle, first, second
+
+
+@pytest.mark.parametrize(
+    ("totals", "problem"),
+    [
+        (["合计 2 笔", "99999999.00", ""], "合计金额 99999999.00 与明细之和 1680.00 不符"),
+        (["合计 3 笔", "1680.00", ""], "合计笔数 3 与明细笔数 2 不符"),
+        (["合计", "abc", ""], "合计金额“abc”不是数字"),
+    ],
+)
+def test_a_return_whose_totals_row_disagrees_with_its_lines_is_refused_and_nothing_is_written(
+    personas: dict[str, Any], totals: list[str], problem: str
+) -> None:
+    cycle, first, second = _two_line_cycle(personas)
+    content = _return_file(
+        [
+            ["流水号", "金额", "结果"],
+            [str(first.pk), "840.00", "成功"],
+            [str(second.pk), "840.00", "失败"],
+            totals,
+        ]
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        bankfiles.bank_return_import(
+            actor=personas["township_a_clerk"], cycle=cycle, file_name="r.xlsx", content=content
+        )
+    assert any(problem in p for p in caught.value.fields["file"]), caught.value.fields
+    assert not RosterLine.objects.filter(cycle=cycle).exclude(status=PaymentStatus.PENDING).exists()
+    assert not BankReturn.objects.filter(cycle=cycle).exists()
+
+
+def test_a_return_whose_totals_row_agrees_with_its_lines_is_imported(personas: dict[str, Any]) -> None:
+    cycle, first, second = _two_line_cycle(personas)
+    content = (
+        f'流水号,金额,结果\n{first.pk},840.00,成功\n{second.pk},840.00,失败\n合计：2笔,"1,680.00",\n'
+    ).encode("gb18030")
+    result = bankfiles.bank_return_import(
+        actor=personas["township_a_clerk"], cycle=cycle, file_name="r.csv", content=content
+    )
+    assert (result.paid_count, result.failed_count) == (1, 1)
+
+
+@pytest.mark.parametrize("reference", ["²", "١٢", "１２"])
+def test_a_reference_in_other_digits_than_ascii_is_named_not_a_crash(
+    personas: dict[str, Any], reference: str
+) -> None:
+    cycle, first, _second = _two_line_cycle(personas)
+    content = f"流水号,金额,结果\n{reference},840.00,成功\n{first.pk},８４０,成功\n".encode()
+    with pytest.raises(ValidationFailed) as caught:
+        bankfiles.bank_return_import(
+            actor=personas["township_a_clerk"], cycle=cycle, file_name="r.csv", content=content
+        )
+    problems = caught.value.fields["file"]
+    assert any("第 2 行" in p and "不属于本批次" in p for p in problems)
+    assert any("第 3 行" in p and "不是数字" in p for p in problems)

@@ -333,3 +333,37 @@ def test_the_household_page_shows_due_paid_and_difference_under_the_payment_hist
     assert html.index('data-testid="household-payments"') < html.index(
         'data-testid="household-reconciliation"'
     )
+
+
+def _paid_line(pk: int, start: date, months: int, amount: str) -> reconciliation.Line:
+    return reconciliation.Line(
+        pk, pk, start, months, start, Decimal(amount), Decimal("0"), PaymentStatus.PAID, "", None
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "first_month", "due_months"),
+    [
+        # confirmed in December: due in March and June (every 3rd month), one line in each quarter's roster
+        ("quarterly", date(2025, 12, 1), ["2026-03", "2026-06"]),
+        # confirmed in February: due once a year, in February, paid by the first quarter's roster
+        ("yearly", date(2025, 2, 1), ["2026-02"]),
+    ],
+)
+def test_a_quarterly_or_yearly_benefit_is_due_in_its_payment_months_and_its_lines_settle_them(
+    period: str, first_month: date, due_months: list[str]
+) -> None:
+    lines = [_paid_line(1, date(2026, 1, 1), 3, "4500"), _paid_line(2, date(2026, 4, 1), 3, "4500")][
+        : len(due_months)
+    ]
+    result = reconciliation.benefit_months(
+        period=period,
+        first_month=first_month,
+        history=[(first_month, Decimal("4500"))],
+        lines=lines,
+        window=(date(2026, 1, 1), date(2026, 6, 1)),
+        first=date(2026, 1, 1),
+        last=date(2026, 6, 1),
+    )
+    assert [f"{m.month:%Y-%m}" for m in result if m.due] == due_months
+    assert all(m.due == m.issued and m.difference == 0 for m in result)

@@ -212,3 +212,81 @@ def test_messages_are_english_when_the_user_reads_english(personas: dict[str, An
     with translation.override("en"), pytest.raises(ConflictError) as caught:
         services.cycle_approve(actor=personas["county_approver"], cycle=cycle)
     assert "cannot" in str(caught.value.message).lower()
+
+
+def _exported_cycle(personas: dict[str, Any]) -> tuple[PayCycle, BankExport]:
+    from minzheng.payments import bankfiles, services
+
+    clerk = personas["township_a_clerk"]
+    cycle = services.cycle_generate(
+        actor=clerk, region_code=TOWNSHIP_A, programs=["dibao"], period_start=date(2025, 4, 1)
+    )
+    services.cycle_confirm_checked(actor=clerk, cycle=cycle)
+    services.cycle_approve(actor=personas["county_approver"], cycle=cycle)
+    record = bankfiles.bank_file_export(
+        actor=clerk, cycle=cycle, template=bankfiles.templates_for(TOWNSHIP_A)[0]
+    )
+    return cycle, record
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("township_a_clerk", True),
+        ("county_admin", True),
+        ("county_approver", True),
+        ("auditor", False),
+        ("township_a_head", False),
+    ],
+)
+def test_only_those_who_prepare_or_approve_payments_download_the_bank_file(
+    personas: dict[str, Any], client_for: Any, persona: str, allowed: bool
+) -> None:
+    cycle, record = _exported_cycle(personas)
+    client = client_for(persona)
+    response = client.get(reverse("payments:export_download", args=[record.pk]))
+    assert response.status_code == (200 if allowed else 403)
+    downloads = AuditEvent.objects.filter(event_code="payments.bank_file_downloaded", actor=personas[persona])
+    assert downloads.count() == (1 if allowed else 0)
+    page = client.get(reverse("payments:cycle", args=[cycle.pk])).content.decode()
+    link = reverse("payments:export_download", args=[record.pk])
+    assert (link in page) is allowed and record.download_name in page
+
+
+def test_the_cycle_and_household_pages_mask_bank_accounts_for_roles_that_see_ids_masked(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    number = "6228480402564890018"
+    benefit = approved_dibao(personas, account=number)
+    cycle, _record = _exported_cycle(personas)
+    household_url = reverse("registry:household_detail", args=[benefit.household_id])
+    for persona in ("township_a_head", "auditor", "county_admin"):
+        client = client_for(persona)
+        for url in (reverse("payments:cycle", args=[cycle.pk]), household_url):
+            page = client.get(url).content.decode()
+            assert number not in page and "***************0018" in page, (persona, url)
+    clerk = client_for("township_a_clerk")
+    assert number in clerk.get(household_url).content.decode()
+    assert number in clerk.get(reverse("payments:cycle", args=[cycle.pk])).content.decode()
+
+
+def test_a_note_typed_with_a_bidirectional_override_is_refused_and_nothing_recorded(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.payments import bankfiles
+    from minzheng.payments.models import Reissue
+    from minzheng.payments.tests.test_bankfiles import _two_line_cycle
+
+    cycle, first, second = _two_line_cycle(personas)
+    content = f"流水号,金额,结果,失败原因\n{first.pk},840.00,成功,\n{second.pk},840.00,失败,已销户\n".encode()
+    bankfiles.bank_return_import(
+        actor=personas["township_a_clerk"], cycle=cycle, file_name="r.csv", content=content
+    )
+    response = client_for("township_a_clerk").post(
+        reverse("payments:cycle", args=[cycle.pk]),
+        {"action": "failure", "line": second.pk, "how": Reissue.MANUAL, "note": "现金\u202e已领"},
+        follow=True,
+    )
+    assert "U+202E" in response.content.decode()
+    second.refresh_from_db()
+    assert second.reissue == "" and "\u202e" not in second.failure_reason

@@ -147,6 +147,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("disability_certificate", gettext_lazy("残疾人证号"), "code", width=24),
     Column("veteran_category", gettext_lazy("优抚对象类别"), "choice", choices=VeteranCategory, width=18),
+    Column(
+        "is_orphan",
+        gettext_lazy("孤儿"),
+        "bool",
+        help=gettext_lazy("享受孤儿基本生活保障的填“是”；空白按“否”。"),
+    ),
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 HOUSEHOLD_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS if c.household and c.key != "household_key")

@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -15,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
+from minzheng.core import exports
 from minzheng.core.errors import PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
+from minzheng.core.validators import is_ascii_digits
 from minzheng.regions.models import Level, Region
 from minzheng.registry import events
 from minzheng.registry.idnumber import mask_id_number
@@ -52,7 +53,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
     if not user.can(Capability.EXPORT_REGISTRY):
         raise PermissionDeniedError(_("您的角色无权导出家庭档案。"))
     village = village.strip()
-    if village and not village.isdigit():
+    if village and not is_ascii_digits(village):
         raise ValidationFailed(_("区划代码只能是数字"), fields={"village": [_("只能是数字")]})
     full = user.can(Capability.SEE_FULL_ID)
 
@@ -107,20 +108,13 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         "veteran_category",
         "date_of_death",
         "phone",
+        "is_orphan",
     )
     village_names = dict(
         Region.objects.visible_to(user).filter(level=Level.VILLAGE).values_list("code", "name")
     )
 
-    workbook = xlsxwriter.Workbook(
-        str(out) if isinstance(out, Path) else out,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = exports.workbook(out, constant_memory=True)
     header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
     hukou = _display_map(HukouType.choices)
@@ -138,12 +132,8 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         for col, value in enumerate(cells):
             if value is None or value == "":
                 continue  # an empty cell costs nothing in the file; writing "" would still cost a call
-            if isinstance(value, str):
-                sheet.write_string(row, col, value)  # IDs and account numbers stay text
-            elif isinstance(value, date):
-                sheet.write_datetime(row, col, value, as_date)
-            else:
-                sheet.write_number(row, col, value)
+            # text (names, IDs, account numbers) stays text, never a formula: core.exports
+            exports.write_cell(sheet, row, col, value, as_date if isinstance(value, date) else None)
 
     # constant_memory writes each sheet row by row: the household sheet is finished before the member sheet starts.
     sheet = workbook.add_worksheet(_("家庭"))
@@ -215,6 +205,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
         _("优抚对象类别"),
         _("死亡日期"),
         _("联系电话"),
+        _("孤儿"),
     ]
     for col, title in enumerate(titles):
         sheet.set_column(col, col, 21 if col in (4, 17) else 12)
@@ -246,6 +237,7 @@ def registry_export(*, user: Any, out: BinaryIO | Path | str, village: str = "")
                 veteran.get(m[17], m[17]),
                 m[18],
                 m[19],
+                yes if m[20] else "",
             ],
         )
         member_count = row

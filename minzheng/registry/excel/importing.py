@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -30,9 +29,10 @@ from minzheng.core.bulk import (
 )
 from minzheng.core.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from minzheng.core.scope import covers, scope_code_for
-from minzheng.core.tabular import XLSX_MAGIC, cell_text, read_rows
+from minzheng.core.tabular import XLSX_MAGIC, cell_text, open_workbook, read_rows
+from minzheng.core.validators import hidden_character, hidden_character_message, is_ascii_digits
 from minzheng.regions.models import Level, Region
-from minzheng.registry import events
+from minzheng.registry import events, probes
 from minzheng.registry.excel.columns import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -204,10 +204,9 @@ def _raw_rows(data: bytes, filename: str) -> tuple[Iterator[tuple[int, list[Any]
     lost its last digits); CSV has no types, so it goes through read_rows."""
     if not data.startswith(XLSX_MAGIC):
         return read_rows(data, filename=filename), data.count(b"\n") + 1
-    from python_calamine import CalamineWorkbook
-
+    workbook = open_workbook(data)  # refuses a zip bomb before calamine inflates it
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises several error types for damaged files
         raise ValidationFailed(_("无法读取 Excel 文件：%(error)s") % {"error": exc}) from exc
     return _rows_of(sheet), int(sheet.height)
@@ -230,6 +229,8 @@ class _Importer:
         self.id_rows: dict[str, int] = {}
         #: IDs not yet looked up in the database
         self.pending_ids: list[str] = []
+        #: IDs found registered outside the actor's scope (audited by registry_import as possible probes)
+        self.elsewhere: list[str] = []
         #: households with valid members not yet handed to the writer
         self.unsent: dict[str, _Household] = {}
         #: set for the real import: writes while the rest of the file is read
@@ -456,12 +457,15 @@ class _Importer:
     def household_field(self, row: int, household: _Household, name: str, text: str) -> None:
         """Check a household value where it is first given; the cleaned value replaces the text."""
         column = COLUMN_BY_KEY[name]
-        if name == "hukou_type":
+        code = hidden_character(text)
+        if code is not None:
+            self.error(row, column, text, hidden_character_message(code))
+        elif name == "hukou_type":
             value, ok = self.choice(row, column, text, "")
             household.clean[name] = value
         elif name == "region_code" and not VILLAGE_CODE.match(text):
             self.error(row, column, text, _("所属村代码应为 12 位数字的村（社区）区划代码"))
-        elif name == "phone" and not text.replace("-", "").isdigit():
+        elif name == "phone" and not is_ascii_digits(text.replace("-", "")):
             self.error(row, column, text, _("电话号码只能包含数字和“-”"))
         elif name == "account_number":
             number, errors, warnings = check_account_number(text)
@@ -544,6 +548,8 @@ class _Importer:
         ok = ok and good
         veteran_category, good = pick(row, values, bad, "veteran_category", "")
         ok = ok and good
+        is_orphan, good = self.yes_no(row, values, bad, "is_orphan", False)
+        ok = ok and good
         data = MemberData(
             name=values.get("name", ""),
             # An ID we already refused goes in empty; its clean_member error is skipped below.
@@ -562,6 +568,7 @@ class _Importer:
             disability_grade=grade,
             disability_certificate=values.get("disability_certificate", ""),
             veteran_category=veteran_category,
+            is_orphan=is_orphan,
         )
         try:
             clean = clean_member(data, today=self.today)
@@ -635,6 +642,7 @@ class _Importer:
                     "pk": household_id,
                 }
             else:
+                self.elsewhere.append(number)
                 message = _(
                     "身份证号 %(id)s 已在县内其他地方登记，同一人只能在一户中登记；如需迁入请联系其所在乡镇"
                 ) % {"id": masked}
@@ -985,12 +993,30 @@ def registry_import(
     else:
         data = source.read()
     report = ImportReport(filename=filename, dry_run=dry_run)
-    with without_cyclic_gc():
-        return _import(data, filename, actor=actor, today=today or timezone.localdate(), report=report)
+    # The preview answers for every ID in the file whether it is registered: limited and audited as the form is.
+    probes.elsewhere_gate(actor=actor)
+    elsewhere: list[str] = []
+    try:
+        with without_cyclic_gc():
+            return _import(
+                data,
+                filename,
+                actor=actor,
+                today=today or timezone.localdate(),
+                report=report,
+                elsewhere=elsewhere,
+            )
+    finally:
+        probes.elsewhere_record(
+            actor=actor, numbers=elsewhere, source="import_preview" if dry_run else "import"
+        )
 
 
-def _import(data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport) -> ImportReport:
+def _import(
+    data: bytes, filename: str, *, actor: Any, today: date, report: ImportReport, elsewhere: list[str]
+) -> ImportReport:
     importer = _Importer(actor=actor, today=today, report=report)
+    importer.elsewhere = elsewhere
     rows, lines = _raw_rows(data, filename)
     for row, cells in rows:
         if any(cell_text(c) for c in cells):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
+from minzheng.core import exports
 from minzheng.registry.excel.columns import COLUMNS, TEXT_KINDS, Column, choice_labels
 from minzheng.registry.excel.importing import ImportIssue, ImportReport
 
@@ -27,7 +27,7 @@ def column_options(column: Column) -> list[str]:
 def import_template() -> bytes:
     """The .xlsx a clerk fills in: one row per member, an instructions sheet, drop-downs for every coded column."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook = exports.workbook(buffer, in_memory=True)
     data = workbook.add_worksheet(_("家庭成员"))
     notes = workbook.add_worksheet(_("说明"))
     lists = workbook.add_worksheet(_("代码表"))
@@ -104,7 +104,7 @@ def import_template() -> bytes:
 def error_workbook(report: ImportReport) -> bytes:
     """The errors (and warnings) of an import as .xlsx: 行号, 列, 值, 错误说明."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook = exports.workbook(buffer, in_memory=True)
     header = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     sheets: list[tuple[str, list[ImportIssue], int]] = [(_("错误"), report.errors, report.error_count)]

@@ -661,3 +661,15 @@ def test_village_officers_cannot_export(personas: dict[str, Any]) -> None:
     with pytest.raises(PermissionDeniedError):
         registry_export(user=personas["village_a1_officer"], out=io.BytesIO())
     assert not AuditEvent.objects.filter(event_code="registry.exported").exists()
+
+
+def test_an_import_row_with_an_override_in_a_name_or_address_is_refused(personas: dict[str, Any]) -> None:
+    rows = good_rows()
+    rows[0]["姓名"] = "张\u202e三丰"
+    rows[0]["住址"] = "一组\u202e"
+    report = registry_import(
+        actor=personas["township_a_clerk"], source=xlsx(rows), filename="x.xlsx", dry_run=True, today=TODAY
+    )
+    assert not report.ok
+    found = {(e.column, e.row) for e in report.errors if "U+202E" in e.message}
+    assert found == {("姓名", 2), ("住址", 2)}

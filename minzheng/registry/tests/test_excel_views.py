@@ -103,3 +103,19 @@ def test_uploads_never_confirmed_are_deleted_after_a_day(
     assert (
         len(list((settings.VAR_DIR / "imports").glob("*.upload"))) == 1
     )  # the new one, kept for the confirmation
+
+
+def test_a_refused_upload_is_deleted_at_once_and_its_error_list_still_downloads(
+    personas: dict[str, Any], client_for: Any, settings: Any
+) -> None:
+    rows = good_rows()
+    rows[0]["公民身份号码"] = HEAD_ID[:-1] + ("0" if HEAD_ID[-1] != "0" else "1")
+    client = client_for("township_a_clerk")
+    assert _upload(client, xlsx(rows)).status_code == 400
+    imports = settings.VAR_DIR / "imports"
+    assert list(imports.glob("*.upload")) == []  # the file with people's ID numbers is gone
+    workbook = client.get(reverse("registry:import_errors"))
+    assert workbook.status_code == 200
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(workbook.content)).get_sheet_by_index(0).to_python()
+    assert any("校验码" in str(cell) for row in sheet for cell in row)
+    assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in imports.iterdir())

@@ -330,3 +330,39 @@ def test_make_id_builds_valid_numbers() -> None:
     number = make_id(date(1980, 2, 29), male=False)
     check = parse_id_number(number)
     assert check.valid and check.sex == "female" and check.birth_date == date(1980, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("name", "张\u202e三"),  # a right-to-left override: shown reversed on notices and lists
+        ("name", "张\t三"),
+        ("name", "\u200b张三"),  # a zero-width space: looks like 张三, is not
+        ("phone", "13800000000\x00"),
+        ("serious_illness", "尿毒症\u2066"),
+    ],
+)
+def test_a_person_with_control_or_bidirectional_characters_is_refused(
+    personas: dict[str, Any], key: str, value: str
+) -> None:
+    head = member_data("张三", Relation.HEAD, date(1970, 1, 15))
+    setattr(head, key, value)
+    before = Household.objects.count()
+    with pytest.raises(MemberValidationFailed, match="不可见的控制字符") as caught:
+        services.household_create(
+            actor=personas["township_a_clerk"], data=HouseholdData(VILLAGE_A1, "地址", "rural"), head=head
+        )
+    assert key in caught.value.fields
+    assert Household.objects.count() == before
+
+
+@pytest.mark.parametrize("key", ["address", "account_holder", "bank_name"])
+def test_a_household_text_with_an_override_is_refused(personas: dict[str, Any], key: str) -> None:
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    data = HouseholdData(VILLAGE_A1, "一组 12 号", "rural", bank_name="农商银行", account_holder="张三丰")
+    setattr(data, key, getattr(data, key) + "\u202e")
+    with pytest.raises(ValidationFailed, match="U\\+202E") as caught:
+        services.household_update(actor=personas["township_a_clerk"], household=household, data=data)
+    assert key in caught.value.fields
+    household.refresh_from_db()
+    assert "\u202e" not in household.address + household.account_holder + household.bank_name

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -208,3 +209,85 @@ def test_moving_into_a_household_out_of_scope_says_not_found(
     assert response.status_code == 400 and "不在您的管辖范围内" in response.content.decode()
     spouse.refresh_from_db()
     assert spouse.household_id == source.pk
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def test_a_jpeg_named_html_downloads_as_jpg_never_as_html(personas: dict[str, Any], client_for: Any) -> None:
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    client = client_for("township_a_clerk")
+    client.post(
+        reverse("registry:document_add", kwargs={"pk": household.pk}),
+        {"doc_type": "photo", "file": SimpleUploadedFile("poly.html", JPEG, content_type="text/html")},
+    )
+    document = Document.objects.get()
+    response = client.get(reverse("registry:document_download", kwargs={"pk": document.pk}))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "poly.jpg" in disposition and ".html" not in disposition
+    assert response["Content-Type"] == "image/jpeg"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj",
+        b"%PDF-1.4\n1 0 obj << /S /J#61vaScript /JS (x) >> endobj",  # a name spelled with #xx escapes
+        b"%PDF-1.4\n1 0 obj << /S /Launch /F (cmd.exe) >> endobj",
+    ],
+)
+def test_a_pdf_with_javascript_or_a_launch_action_is_refused(
+    personas: dict[str, Any], client_for: Any, body: bytes
+) -> None:
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    response = client_for("township_a_clerk").post(
+        reverse("registry:document_add", kwargs={"pk": household.pk}),
+        {"doc_type": "application", "file": SimpleUploadedFile("申请书.pdf", body)},
+    )
+    assert response.status_code == 400 and "脚本" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_a_pdf_hiding_javascript_in_a_compressed_stream_is_refused(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    import zlib
+
+    hidden = zlib.compress(b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>")
+    body = (
+        b"%PDF-1.5\n2 0 obj << /Type /ObjStm /Filter /FlateDecode >>\nstream\n"
+        + hidden
+        + b"\nendstream endobj"
+    )
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    response = client_for("township_a_clerk").post(
+        reverse("registry:document_add", kwargs={"pk": household.pk}),
+        {"doc_type": "application", "file": SimpleUploadedFile("申请书.pdf", body)},
+    )
+    assert response.status_code == 400 and "脚本" in response.content.decode()
+
+
+def test_a_scan_whose_image_bytes_happen_to_spell_js_is_accepted(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    image = b"\xff\xd8\xff\x00/JS \x00\x17/Launch\n\xff\xd9"
+    body = b"%PDF-1.4\n3 0 obj << /Type /XObject /Subtype /Image /Filter /DCTDecode >>\nstream\n" + image
+    body += b"\nendstream endobj\ntrailer << /Root 1 0 R >>"
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    response = client_for("township_a_clerk").post(
+        reverse("registry:document_add", kwargs={"pk": household.pk}),
+        {"doc_type": "application", "file": SimpleUploadedFile("扫描件.pdf", body)},
+    )
+    assert response.status_code == 302 and Document.objects.get().original_name == "扫描件.pdf"
+
+
+def test_every_text_form_refuses_an_override_with_a_message_on_the_field(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    household = make_household(personas["township_a_clerk"], VILLAGE_A1)
+    response = client_for("township_a_clerk").post(
+        reverse("registry:income_add", kwargs={"pk": household.pk}),
+        {"category": "wage", "monthly_amount": "900", "source": "务工\u202e"},
+    )
+    assert response.status_code == 400 and "U+202E" in response.content.decode()
+    assert not household.incomes.exists()

@@ -11,6 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+#: gunicorn's access log without the query string (%(U)s is the path alone) and without the Referer, which carries
+#: the previous page's query: a search by ID number or phone must not leave the number in the log. The client is
+#: the address nginx forwarded.
+ACCESS_LOG_FORMAT = '%({x-forwarded-for}i)s %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
 
 class Command(BaseCommand):
     help = _("启动网站(gunicorn)和一个后台任务进程(db_worker)；默认只监听本机 127.0.0.1:8000。")
@@ -41,6 +46,8 @@ class Command(BaseCommand):
                     str(options["workers"]),
                     "--access-logfile",
                     "-",
+                    "--access-logformat",
+                    ACCESS_LOG_FORMAT,
                 ],
                 env=env,
             )
