@@ -6,12 +6,13 @@ service in `services.py` that locks the row, checks the state and writes the aud
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.assessment.cases import PERIOD_UNITS
 from minzheng.core.scope import RegionScopedModel, RegionScopedQuerySet
 
 
@@ -267,6 +268,13 @@ class Notice(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.application_id} #{self.round}"
 
+    @property
+    def amount_unit(self) -> str:
+        """The unit of the published amount, from the decision's period: 元/月, 元/季, 元/年, or 元 for a one-off
+        grant (a 临时救助); a decision recorded before periods were kept is monthly."""
+        period = (self.application.decision or {}).get("period") or Period.MONTHLY
+        return str(PERIOD_UNITS.get(period) or PERIOD_UNITS[Period.ONE_OFF])
+
 
 class Objection(models.Model):
     """异议 during a notice (DB-26): from the public page (name optional) or taken down by staff."""
@@ -326,12 +334,6 @@ class Period(models.TextChoices):
 
 #: months between two payments of a recurring benefit
 PERIOD_MONTHS: dict[str, int] = {Period.MONTHLY: 1, Period.QUARTERLY: 3, Period.YEARLY: 12}
-PERIOD_UNITS: dict[str, Any] = {
-    Period.MONTHLY: _("元/月"),
-    Period.QUARTERLY: _("元/季"),
-    Period.YEARLY: _("元/年"),
-    Period.ONE_OFF: _("元"),
-}
 
 
 class Benefit(RegionScopedModel):

@@ -177,8 +177,9 @@ def test_a_two_year_scenario_pays_every_month_and_follows_each_change() -> None:
     assert len(paid) == 21  # 2024-08 … 2026-04; stopped for fraud from 2026-05
     assert paid[0] == ("2024-08", "840.00") and paid[3] == ("2024-11", "1420.00")
     assert paid[8] == ("2025-04", "820.00") and paid[14] == ("2025-10", "980.00")
+    # DB-47 recovers what was paid when the fraud was found (15 April): January to March, April's roster not yet made
     assert result["benefits"][0]["recoveries"] == [
-        {"amount": "3920.00", "fine_min": "3920.00", "fine_max": "11760.00"}
+        {"amount": "2940.00", "fine_min": "2940.00", "fine_max": "8820.00"}
     ]
 
 
