@@ -315,8 +315,8 @@ def household_events(
         )
         for benefit in benefits:
             member = benefit.member
-            if PROGRAMS[benefit.program].for_the_deceased:
-                continue  # a grant for the person's funeral, not a payment that ends with the life (BZ-01)
+            if benefit.for_the_deceased:
+                continue  # a grant for the person's funeral, not a payment that ends with the life (BZ-01, YF-04)
             if member is not None and member.date_of_death is not None:
                 if benefit.program == "veterans":
                     try:

@@ -389,3 +389,15 @@ class Benefit(RegionScopedModel):
     def amount_unit(self) -> str:
         """元/月, 元/季, 元/年 or 元 (a one-off grant)."""
         return str(PERIOD_UNITS.get(self.period, _("元")))
+
+    @property
+    def for_the_deceased(self) -> bool:
+        """A grant for someone's death (殡葬补贴; 优抚 丧葬补助 and one-off death payments): it names the person who
+        died, is paid to the household (its head, the account holder), and no registry event ends it. The same test
+        is written in SQL in payments.generation (the roster's payee)."""
+        from minzheng.rules.programs import PROGRAMS  # rules are pure; imported late to keep models light
+
+        if PROGRAMS[self.program].for_the_deceased:
+            return True
+        member = self.member
+        return self.period == "one_off" and member is not None and member.date_of_death is not None

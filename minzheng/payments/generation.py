@@ -147,6 +147,7 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
             JOIN {household} h ON h.id = b.household_id
             LEFT JOIN {member} hm ON hm.id = h.head_id
             LEFT JOIN {member} pm ON pm.id = b.member_id AND b.program NOT IN ({_FOR_THE_DECEASED})
+                AND NOT (b.period = 'one_off' AND pm.date_of_death IS NOT NULL)
             WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
               AND b.program IN ({program_marks}) AND b.first_month <= %s
               AND (b.period <> 'one_off' OR (
@@ -185,7 +186,8 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
 
 
 #: a funeral grant names the deceased but is paid to the household (its head, the account holder), as literals:
-#: program codes are identifiers from the code, never user input
+#: program codes are identifiers from the code, never user input; a one-off grant whose person has died (优抚
+#: 丧葬补助) too — the SQL twin of Benefit.for_the_deceased
 _FOR_THE_DECEASED = ", ".join(f"'{code}'" for code, p in PROGRAMS.items() if p.for_the_deceased) or "''"
 
 
@@ -288,7 +290,7 @@ def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> Ros
     if line is not None:
         return line
     household = benefit.household
-    payee = (None if PROGRAMS[benefit.program].for_the_deceased else benefit.member) or household.head
+    payee = (None if benefit.for_the_deceased else benefit.member) or household.head
     last_change = BenefitChange.objects.filter(benefit=benefit).order_by("-effective_month", "-pk").first()
     line = RosterLine.objects.create(
         cycle_id=plan.cycle_id,
