@@ -747,8 +747,9 @@ def _suggest_after_exit(benefit: Benefit, month: date) -> None:
 def benefit_stop_for_fraud(
     *, actor: Any, benefit: Benefit, since: date, reason: str, today: date | None = None
 ) -> Recovery:
-    """DB-47 / S1 Art. 68: stop from next month, recover what was paid since the false statement, and record the
-    fine range (1–3 × the amount obtained); the recovery becomes a payments item."""
+    """DB-47 / S1 Art. 68: stop at once — from this month unless an approved roster already pays it, then from the
+    month after that roster — recover what was paid since the false statement, and record the fine range (1–3 × the
+    amount obtained); the recovery becomes a payments item."""
     _require(actor, Capability.DECIDE_CASES, benefit.region_id)
     if not reason.strip():
         raise ValidationFailed(_("请写明骗取保障的事实和依据"), fields={"reason": [_("必须填写")]})
@@ -765,16 +766,23 @@ def benefit_stop_for_fraud(
             month = add_months(month, 1)
         # what the household actually received for these months (roster lines the bank confirmed, failed lines
         # paid by hand or reissued), never what was scheduled: DB-47 recovers money obtained, not money owed
-        from minzheng.payments.reconciliation import paid_for  # payments reads benefits: imported when used
+        from minzheng.payments.reconciliation import (  # payments reads benefits: imported when used
+            approved_through,
+            paid_for,
+        )
 
         paid = paid_for(benefit_id=locked.pk, first=months[0], last=months[-1]) if months else ZERO
         if locked.state not in (
             Benefit.State.STOPPED,
             Benefit.State.ENDED,
         ):  # a paid-out grant has nothing to stop
-            _change(
-                locked, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason.strip(), actor=actor
-            )
+            # no more money once fraud is found: a month not yet on an approved roster is not paid (a roster still
+            # in draft is then refused by its checks until generated again)
+            on_its_way = approved_through(benefit_id=locked.pk)
+            stop = today.replace(day=1)
+            if on_its_way is not None and on_its_way >= stop:
+                stop = add_months(on_its_way, 1)
+            _change(locked, kind=ChangeKind.STOPPED, month=stop, reason=reason.strip(), actor=actor)
         recovery = Recovery.objects.create(
             benefit=locked,
             region_id=locked.region_id,

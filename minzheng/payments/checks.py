@@ -1,6 +1,7 @@
 """The checks a roster passes before approval, each a list the clerk can act on.
 
-Blocking: a missing or malformed account (the bank would refuse it), a payee who has died (the payee must change).
+Blocking: a missing or malformed account (the bank would refuse it), a payee who has died (the payee must change),
+a benefit changed after the roster was built (the roster must be generated again).
 Warnings: one account on several households, an amount that moved more than the policy's ratio since the last
 cycle. And the totals by village and program against the last cycle, for the eye.
 """
@@ -14,6 +15,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from minzheng.benefits.models import BenefitChange
 from minzheng.core.money import ZERO, round_money
 from minzheng.payments.models import PayCycle, RosterLine
 from minzheng.regions.models import Region
@@ -106,6 +108,27 @@ def run_checks(cycle: PayCycle) -> dict[str, Any]:
                 )
             )
 
+    # a benefit changed after its line was built (stopped for fraud or a death, adjusted by a recheck): the line pays
+    # what is no longer decided, so the roster must be generated again (a draft can be)
+    # (the change in force for the line's last month, read now as the roster reads it: latest month, then latest row)
+    in_force = (
+        BenefitChange.objects.filter(
+            benefit_id=OuterRef("benefit_id"), effective_month__lte=OuterRef("months_to")
+        )
+        .order_by("-effective_month", "-pk")
+        .values("pk")[:1]
+    )
+    stale = lines.filter(change_id__isnull=False).annotate(now=Subquery(in_force)).exclude(now=F("change_id"))
+    for line in stale.values(*fields):
+        problems.append(
+            _problem(
+                "benefit_changed",
+                line,
+                _("名册生成后该待遇已变动(停发或调整)，请重新生成名册"),
+                blocking=True,
+            )
+        )
+
     previous = previous_cycle(cycle)
     if previous is not None:
         problems.extend(_changed_amounts(cycle, previous))
@@ -114,7 +137,13 @@ def run_checks(cycle: PayCycle) -> dict[str, Any]:
     names = dict(Region.objects.filter(code__in={p["village"] for p in problems}).values_list("code", "name"))
     for item in problems:
         item["village_name"] = names.get(item["village"], item["village"])
-    order = {"account_missing": 0, "account_invalid": 1, "payee_deceased": 2, "account_shared": 3}
+    order = {
+        "account_missing": 0,
+        "account_invalid": 1,
+        "payee_deceased": 2,
+        "benefit_changed": 3,
+        "account_shared": 4,
+    }
     problems.sort(key=lambda p: (order.get(p["kind"], 9), p["village"], p["line"]))
     return {
         "problems": problems,

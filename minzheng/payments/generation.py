@@ -291,11 +291,16 @@ def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> Ros
         return line
     household = benefit.household
     payee = (None if benefit.for_the_deceased else benefit.member) or household.head
-    last_change = BenefitChange.objects.filter(benefit=benefit).order_by("-effective_month", "-pk").first()
+    # the change in force for the period, as the regular lines record it (not a change scheduled for later)
+    in_force = (
+        BenefitChange.objects.filter(benefit=benefit, effective_month__lte=plan.period_end)
+        .order_by("-effective_month", "-pk")
+        .first()
+    )
     line = RosterLine.objects.create(
         cycle_id=plan.cycle_id,
         benefit=benefit,
-        change=last_change,
+        change=in_force,
         household=household,
         region_id=benefit.region_id,
         program=benefit.program,

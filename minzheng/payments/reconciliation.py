@@ -476,6 +476,16 @@ def benefit_figures(*, benefit_id: int, first: date, last: date) -> Figures:
     return found[0]
 
 
+def approved_through(*, benefit_id: int) -> date | None:
+    """The last month the benefit's lines in approved (or later) rosters cover: money already on its way."""
+    return (
+        RosterLine.objects.filter(benefit_id=benefit_id, cycle__state__in=APPROVED_STATES)
+        .order_by("-months_to")
+        .values_list("months_to", flat=True)
+        .first()
+    )
+
+
 def paid_for(*, benefit_id: int, first: date, last: date) -> Decimal:
     """What the household actually received for the months ``first``..``last``: lines the bank confirmed and
     failed lines paid by hand or reissued and confirmed (DB-47 recovers this, not what was scheduled)."""

@@ -379,6 +379,67 @@ def test_fraud_recovers_what_was_actually_paid_not_what_was_scheduled(personas: 
     assert services.amount_for_month(benefit, date(2025, 10, 1)) == 0
 
 
+def test_fraud_stops_payment_from_the_month_it_is_found_unless_an_approved_roster_already_pays_it(
+    personas: dict[str, Any],
+) -> None:
+    """DB-47: fraud found on 20 September with September not yet on an approved roster: nothing more is paid from
+    September; a September roster drafted before the finding is refused by its checks until generated again."""
+    from minzheng.payments import services as payments
+    from minzheng.payments.checks import run_checks
+    from minzheng.payments.models import RosterLine
+    from minzheng.payments.tests.factories import approved_cycle, approved_dibao, bank_result
+
+    benefit = approved_dibao(personas, decided=DECIDED)  # 840 a month from 2025-04
+    for month in (4, 5, 6, 7, 8):
+        bank_result(personas, approved_cycle(personas, date(2025, month, 1)))
+    draft = payments.cycle_generate(
+        actor=personas["township_a_clerk"],
+        region_code=benefit.region_id[:9],
+        programs=["dibao"],
+        period_start=date(2025, 9, 1),
+    )
+    assert run_checks(draft)["blocking"] == 0
+    recovery = services.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=benefit,
+        since=date(2025, 4, 1),
+        reason="隐瞒经营收入",
+        today=date(2025, 9, 20),
+    )
+    assert recovery.amount == Decimal("4200.00")  # April–August paid: 5 × 840
+    assert services.amount_for_month(benefit, date(2025, 8, 1)) == 840
+    assert services.amount_for_month(benefit, date(2025, 9, 1)) == 0
+    checked = run_checks(draft)
+    assert [p["kind"] for p in checked["problems"] if p["blocking"]] == ["benefit_changed"]
+    again = payments.cycle_generate(
+        actor=personas["township_a_clerk"],
+        region_code=benefit.region_id[:9],
+        programs=["dibao"],
+        period_start=date(2025, 9, 1),
+    )
+    assert not RosterLine.objects.filter(cycle=again, benefit=benefit).exists()
+    assert run_checks(again)["blocking"] == 0
+
+
+def test_fraud_found_after_the_months_roster_was_approved_stops_from_the_next_month(
+    personas: dict[str, Any],
+) -> None:
+    from minzheng.payments.tests.factories import approved_cycle, approved_dibao
+
+    benefit = approved_dibao(personas, decided=DECIDED)
+    for month in (4, 5, 6, 7, 8, 9):
+        approved_cycle(personas, date(2025, month, 1))
+    services.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=benefit,
+        since=date(2025, 4, 1),
+        reason="隐瞒经营收入",
+        today=date(2025, 9, 20),
+    )
+    assert services.amount_for_month(benefit, date(2025, 9, 1)) == 840  # already on its way to the bank
+    assert services.amount_for_month(benefit, date(2025, 10, 1)) == 0
+
+
 def test_fraud_found_before_any_payment_recovers_nothing(personas: dict[str, Any]) -> None:
     benefit = _dibao(personas)
     recovery = services.benefit_stop_for_fraud(

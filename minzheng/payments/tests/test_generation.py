@@ -148,8 +148,70 @@ def test_a_death_mid_month_is_paid_for_that_month_and_stopped_the_next(
     assert not RosterLine.objects.filter(cycle=july, benefit=benefit).exists()
 
 
+def _household_owing_a_recovery(personas: dict[str, Any]) -> tuple[Benefit, Benefit]:
+    """A 低保 household of four (4 × 580 − 900 = 1420 from April, April paid) whose disabled son also gets the
+    困难残疾人生活补贴 from May; fraud in its 低保 is found on 20 May: 低保 stops from May (no approved May roster
+    yet) and the 1420 paid is owed."""
+    from minzheng.cases import services as cases
+    from minzheng.cases.tests.factories import poor_household, submit, to_checked, to_notice_ended
+    from minzheng.registry.models import Relation
+    from minzheng.registry.tests.factories import member_data
+
+    household = poor_household(personas)
+    set_account(personas, household, "6228480402564890018")
+    son = registry.member_add(
+        actor=personas["township_a_clerk"],
+        household=household,
+        data=member_data(
+            "张残",
+            Relation.SON,
+            date(1995, 6, 1),
+            disability_category="physical",
+            disability_grade=2,
+            work_capacity="none",
+        ),
+    ).obj
+    case = to_notice_ended(personas, submit(personas, household))
+    cases.application_decide(
+        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
+    )
+    dibao = Benefit.objects.get(application=case)
+    case = to_checked(
+        personas,
+        cases.application_submit(
+            actor=personas["village_a1_officer"],
+            household=household,
+            program="disability_living",
+            applicant=household.members.get(relation=Relation.HEAD),
+            subject=son,
+            today=date(2025, 3, 3),
+        ),
+    )
+    case = cases.review_record(
+        actor=personas["township_a_head"], application=case, agree=True, opinion="", today=date(2025, 4, 10)
+    )
+    if case.status == "reviewed":  # a disability program is not published (DB-25)
+        cases.notice_publish(actor=personas["township_a_clerk"], application=case, today=date(2025, 4, 11))
+        case.refresh_from_db()
+    if case.status == "notice":
+        cases.notice_close(actor=personas["township_a_clerk"], application=case, today=date(2025, 4, 21))
+    cases.application_decide(
+        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 4, 22)
+    )
+    subsidy = Benefit.objects.get(application=case)
+    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)))  # April's 低保 paid
+    recovery = benefits.benefit_stop_for_fraud(
+        actor=personas["county_approver"],
+        benefit=dibao,
+        since=date(2025, 4, 1),
+        reason="隐瞒经营收入",
+        today=date(2025, 5, 20),
+    )
+    assert recovery.amount == Decimal("1420")  # April paid; May not rostered: stopped from May, never paid
+    return dibao, subsidy
+
+
 def test_a_recovery_is_deducted_where_the_policy_allows_never_below_zero(personas: dict[str, Any]) -> None:
-    benefit = approved_dibao(personas)
     policy_version_create(
         actor=personas["county_admin"],
         region_code=COUNTY,
@@ -157,40 +219,25 @@ def test_a_recovery_is_deducted_where_the_policy_allows_never_below_zero(persona
         values={"procedure.complaint_phone": "0830-8888888", "payments.recovery_deduction": True},
         note="追回款抵扣",
     )
+    dibao, subsidy = _household_owing_a_recovery(personas)
     other = approved_dibao(personas)
-    bank_result(personas, approved_cycle(personas, date(2025, 4, 1)))  # April paid
-    recovery = benefits.benefit_stop_for_fraud(
-        actor=personas["county_approver"],
-        benefit=benefit,
-        since=date(2025, 4, 1),
-        reason="隐瞒经营收入",
-        today=date(2025, 5, 20),
-    )
-    assert recovery.amount == Decimal("840")  # April paid, May not yet, found out in May: stopped from June
     may = generate(personas, date(2025, 5, 1))
-    line = line_of(may, benefit)
-    assert (line.regular_amount, line.deduction_amount, line.amount) == (
-        Decimal("840.00"),
-        Decimal("840.00"),
-        Decimal("0.00"),
-    )
-    assert line.recovery_id == recovery.pk and "抵扣应追回款 840" in line.note
+    assert not RosterLine.objects.filter(
+        cycle=may, benefit=dibao
+    ).exists()  # stopped from the finding's month
     assert line_of(may, other).deduction_amount == 0  # another household owes nothing
-    june = generate(personas, date(2025, 6, 1))
-    assert not RosterLine.objects.filter(cycle=june, benefit=benefit).exists()
+    subsidies = generate(personas, date(2025, 5, 1), programs=["disability_living"])
+    line = line_of(subsidies, subsidy)
+    assert line.regular_amount > 0
+    # the household's other benefit pays the debt down, never below zero
+    assert (line.deduction_amount, line.amount) == (line.regular_amount, Decimal("0.00"))
+    assert line.recovery_id is not None and "抵扣应追回款" in line.note
 
 
 def test_without_the_policy_a_recovery_is_not_deducted(personas: dict[str, Any]) -> None:
-    benefit = approved_dibao(personas)
-    benefits.benefit_stop_for_fraud(
-        actor=personas["county_approver"],
-        benefit=benefit,
-        since=date(2025, 5, 1),
-        reason="隐瞒收入",
-        today=date(2025, 5, 20),
-    )
-    may = generate(personas, date(2025, 5, 1))
-    assert line_of(may, benefit).amount == Decimal("840.00")
+    _dibao, subsidy = _household_owing_a_recovery(personas)
+    line = line_of(generate(personas, date(2025, 5, 1), programs=["disability_living"]), subsidy)
+    assert line.deduction_amount == 0 and line.amount == line.regular_amount > 0
 
 
 def test_generating_again_replaces_the_draft_without_duplicating_a_line(personas: dict[str, Any]) -> None:
