@@ -27,9 +27,10 @@ from minzheng.assessment.live import (
 )
 from minzheng.audit.events import define
 from minzheng.audit.services import EventSpec, audit_record, audit_record_many
+from minzheng.benefits.amounts import amount_for_month
 from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck, Recovery
 from minzheng.benefits.spans import spans_refresh
-from minzheng.cases.models import Benefit, Notice
+from minzheng.cases.models import Benefit, Notice, Period
 from minzheng.core.batch import many_ids, without_cyclic_gc
 from minzheng.core.errors import ConflictError, DomainError, PermissionDeniedError, ValidationFailed
 from minzheng.core.money import ZERO, round_money
@@ -143,6 +144,11 @@ def benefit_stop(*, actor: Any, benefit: Benefit, reason: str, month: date | Non
         locked = Benefit.objects.select_for_update().get(pk=benefit.pk)
         if locked.state == Benefit.State.STOPPED:
             raise ConflictError(_("该待遇已停止"))
+        if locked.state == Benefit.State.ENDED:
+            raise ConflictError(
+                _("该一次性待遇已于 %(month)s 发放完毕，无需停止；如系骗取，请按追回办理")
+                % {"month": f"{locked.first_month:%Y-%m}"}
+            )
         _change(
             locked,
             kind=ChangeKind.STOPPED,
@@ -151,16 +157,6 @@ def benefit_stop(*, actor: Any, benefit: Benefit, reason: str, month: date | Non
             actor=actor,
         )
     return locked
-
-
-def amount_for_month(benefit: Benefit, month: date) -> Decimal:
-    """What the benefit pays for a month, from its history (payments read this, never the current amount)."""
-    amount = ZERO
-    for change in BenefitChange.objects.filter(benefit=benefit, effective_month__lte=month).order_by(
-        "effective_month", "pk"
-    ):
-        amount = change.new_amount if change.new_amount is not None else amount
-    return amount
 
 
 # —— events ————————————————————————————————————————————————————————————————————————————————————
@@ -319,6 +315,8 @@ def household_events(
         )
         for benefit in benefits:
             member = benefit.member
+            if benefit.for_the_deceased:
+                continue  # a grant for the person's funeral, not a payment that ends with the life (BZ-01, YF-04)
             if member is not None and member.date_of_death is not None:
                 if benefit.program == "veterans":
                     try:
@@ -541,8 +539,39 @@ def recheck_apply(
         benefit = Benefit.objects.select_for_update().get(pk=locked.benefit_id)
         # never rewrite a month that may already be paid: from next month at the earliest
         start = max(month or locked.effective_month, next_month(today or timezone.localdate()))
+        # the proposal is already in force (another recheck of the same event was applied first): nothing to write
+        in_force = (
+            locked.new_eligible is not False
+            and locked.new_amount is not None
+            and locked.new_amount == benefit.amount
+            and benefit.state in LIVE
+        )
+        stale = locked.old_amount is not None and locked.old_amount != benefit.amount
+        if stale and not in_force:
+            # computed against an amount that has changed since: applying it would undo or mix up that change
+            raise ConflictError(
+                _(
+                    "该提示是按 %(old)s 元测算的，待遇现为 %(now)s 元，测算结果已过时：请维持不变，"
+                    "需要调整的按现在的家庭情况重新核定"
+                )
+                % {"old": f"{locked.old_amount:.2f}", "now": f"{benefit.amount:.2f}"}
+            )
 
-        if locked.new_eligible is False:
+        if in_force and locked.trigger != Recheck.Trigger.REVIEW:
+            pass  # never a no-op change "1160.00 → 1160.00" in the history
+        elif in_force:
+            BenefitChange.objects.create(  # DB-43: the review's outcome is on record, as when it is kept
+                benefit=benefit,
+                region_id=benefit.region_id,
+                kind=ChangeKind.REVIEWED,
+                effective_month=start,
+                old_amount=benefit.amount,
+                new_amount=benefit.amount,
+                reason=reason.strip() or locked.reason,
+                actor=actor,
+            )
+            spans_refresh([benefit.pk])
+        elif locked.new_eligible is False:
             if not reason.strip():
                 raise ValidationFailed(_("停止保障须写明理由"), fields={"reason": [_("必须填写")]})
             if taper:
@@ -739,7 +768,10 @@ def benefit_stop_for_fraud(
         from minzheng.payments.reconciliation import paid_for  # payments reads benefits: imported when used
 
         paid = paid_for(benefit_id=locked.pk, first=months[0], last=months[-1]) if months else ZERO
-        if locked.state != Benefit.State.STOPPED:
+        if locked.state not in (
+            Benefit.State.STOPPED,
+            Benefit.State.ENDED,
+        ):  # a paid-out grant has nothing to stop
             _change(
                 locked, kind=ChangeKind.STOPPED, month=next_month(today), reason=reason.strip(), actor=actor
             )
@@ -1011,7 +1043,8 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
     * 高龄津贴 band changes take effect on their own (GL-04: from the month after the birthday, or the same month by
       policy) and are listed as the month's adjustments — a rule with no judgement in it;
     * every other live benefit is recomputed for the month; where age changed the decision (特困 minors turning 18
-      and out of school, TK-02; members reaching 16/18/60 whose work capacity counts) a recheck opens;
+      and out of school, TK-02; members reaching 16/18/60 whose work capacity counts; a quarterly or yearly 优待金
+      whose conscript left service, YF-08) a recheck opens; one-off grants are not recomputed;
     * reviews falling due within the policy's ``procedure.review_notice_days`` (or ``review_ahead_days`` if longer)
       open a review recheck (DB-43, TK-11, YF-10).
     """
@@ -1028,8 +1061,8 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
             part = benefits[start : start + 2000]
             snapshots = household_snapshots([b.household for b in part], month)
             for benefit in part:
-                if benefit.period != "monthly":
-                    continue
+                if benefit.period == Period.ONE_OFF:
+                    continue  # a grant paid once is not recomputed; a quarterly or yearly allowance is (YF-08)
                 policy = policies(benefit.region_id, month)
                 try:
                     decision, snapshot = _decide(benefit, snapshots[benefit.household_id], policy, month)
@@ -1067,7 +1100,11 @@ def monthly_scan(*, month: date, actor: Any = None, review_ahead_days: int = 0) 
                     benefit,
                     benefit.household,
                     trigger=Recheck.Trigger.AGE,
-                    reason=_("%(m)s 起按年龄重新测算：%(old)s 元 → %(new)s")
+                    reason=(
+                        _("%(m)s 起按服役情况重新测算：%(old)s 元 → %(new)s")
+                        if benefit.program == "conscript_family"
+                        else _("%(m)s 起按年龄重新测算：%(old)s 元 → %(new)s")
+                    )
                     % {
                         "m": f"{month:%Y-%m}",
                         "old": f"{benefit.amount:.2f}",

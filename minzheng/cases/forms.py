@@ -35,9 +35,15 @@ class ApplicationForm(TextForm):
         self.fields["program"].choices = [  # type: ignore[attr-defined]
             (code, p.label) for code, p in PROGRAMS.items() if code != "elder_ability"
         ]
-        people = [(m.pk, f"{m.name}({m.get_relation_display()})") for m in members]
+        people = [(m.pk, f"{m.name}({m.get_relation_display()})") for m in members if m.date_of_death is None]
+        # a member who died can be the person of a funeral subsidy (the services refuse it for other programs)
+        deceased = [
+            (m.pk, _("%(name)s(%(relation)s，已故)") % {"name": m.name, "relation": m.get_relation_display()})
+            for m in members
+            if m.date_of_death is not None
+        ]
         self.fields["applicant"].choices = people  # type: ignore[attr-defined]
-        self.fields["subject"].choices = [("", _("同申请人")), *people]  # type: ignore[attr-defined]
+        self.fields["subject"].choices = [("", _("同申请人")), *people, *deceased]  # type: ignore[attr-defined]
         self.fields["proxy_document"].choices = [("", "—")] + [  # type: ignore[attr-defined]
             (d.pk, f"{d.get_doc_type_display()} · {d.original_name}") for d in documents
         ]

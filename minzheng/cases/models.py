@@ -6,12 +6,13 @@ service in `services.py` that locks the row, checks the state and writes the aud
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.assessment.cases import PERIOD_UNITS
 from minzheng.core.scope import RegionScopedModel, RegionScopedQuerySet
 
 
@@ -267,6 +268,13 @@ class Notice(RegionScopedModel):
     def __str__(self) -> str:
         return f"{self.application_id} #{self.round}"
 
+    @property
+    def amount_unit(self) -> str:
+        """The unit of the published amount, from the decision's period: 元/月, 元/季, 元/年, or 元 for a one-off
+        grant (a 临时救助); a decision recorded before periods were kept is monthly."""
+        period = (self.application.decision or {}).get("period") or Period.MONTHLY
+        return str(PERIOD_UNITS.get(period) or PERIOD_UNITS[Period.ONE_OFF])
+
 
 class Objection(models.Model):
     """异议 during a notice (DB-26): from the public page (name optional) or taken down by staff."""
@@ -326,12 +334,6 @@ class Period(models.TextChoices):
 
 #: months between two payments of a recurring benefit
 PERIOD_MONTHS: dict[str, int] = {Period.MONTHLY: 1, Period.QUARTERLY: 3, Period.YEARLY: 12}
-PERIOD_UNITS: dict[str, Any] = {
-    Period.MONTHLY: _("元/月"),
-    Period.QUARTERLY: _("元/季"),
-    Period.YEARLY: _("元/年"),
-    Period.ONE_OFF: _("元"),
-}
 
 
 class Benefit(RegionScopedModel):
@@ -387,3 +389,15 @@ class Benefit(RegionScopedModel):
     def amount_unit(self) -> str:
         """元/月, 元/季, 元/年 or 元 (a one-off grant)."""
         return str(PERIOD_UNITS.get(self.period, _("元")))
+
+    @property
+    def for_the_deceased(self) -> bool:
+        """A grant for someone's death (殡葬补贴; 优抚 丧葬补助 and one-off death payments): it names the person who
+        died, is paid to the household (its head, the account holder), and no registry event ends it. The same test
+        is written in SQL in payments.generation (the roster's payee)."""
+        from minzheng.rules.programs import PROGRAMS  # rules are pure; imported late to keep models light
+
+        if PROGRAMS[self.program].for_the_deceased:
+            return True
+        member = self.member
+        return self.period == "one_off" and member is not None and member.date_of_death is not None

@@ -215,7 +215,15 @@ def application_submit(
         raise ValidationFailed(_("没有这个救助项目：%(p)s") % {"p": program}, fields={"program": [_("无效")]})
     if applicant.household_id != household.pk or applicant.date_of_death is not None:
         raise ValidationFailed(_("申请人须为该户在世的家庭成员"), fields={"applicant": [_("无效")]})
-    if subject is not None and (subject.household_id != household.pk or subject.date_of_death is not None):
+    if subject is not None and (
+        subject.household_id != household.pk
+        # the funeral subsidy is for a member who died: the survivors file it naming the deceased (BZ-01); so are
+        # the 优抚 funeral grant and death payments (YF-04, YF-07)
+        or (
+            subject.date_of_death is not None
+            and not (PROGRAMS[program].for_the_deceased or PROGRAMS[program].may_name_the_deceased)
+        )
+    ):
         raise ValidationFailed(_("救助对象须为该户在世的家庭成员"), fields={"subject": [_("无效")]})
     if on_behalf and not proxy_name.strip():
         raise ValidationFailed(_("委托申请须填写受托人"), fields={"proxy_name": [_("必须填写")]})

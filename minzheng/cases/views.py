@@ -59,7 +59,7 @@ def case_new(request: HttpRequest, household: int) -> HttpResponse:
     from minzheng.assessment.forms import request_fields, request_from_post
 
     home = registry.household_get(user=request.user, pk=household)
-    members = list(home.members.filter(date_of_death__isnull=True).order_by("pk"))
+    members = list(home.members.order_by("pk"))  # the form offers the deceased only as a funeral's person
     documents = list(home.documents.order_by("-pk"))
     chosen = request.POST.get("program") or request.GET.get("program") or "dibao"
     program = PROGRAMS.get(chosen) or PROGRAMS["dibao"]

@@ -224,6 +224,64 @@ def _papers(household: Household, clerk: User) -> None:
         )
 
 
+def carry(
+    case: Application,
+    *,
+    stage: str,
+    officer: User,
+    users: dict[str, User],
+    start: date,
+    today: date,
+    present: str,
+) -> Application:
+    """Take a filed application through the real procedure to ``stage`` (accepted / reviewed / notice / approved),
+    each step a day or two after ``start``; an approval is decided ten days after its notice went up."""
+    clerk, head, approver = users["desheng_clerk"], users["desheng_head"], users["approver"]
+    if stage == "applied":
+        return case
+    case = services.application_accept(actor=clerk, application=case, today=start)
+    if stage == "accepted":
+        return case
+    services.investigation_record(
+        actor=clerk,
+        application=case,
+        data=services.VisitData(
+            visited_on=start + timedelta(days=1),
+            staff=[clerk, officer],
+            methods=["home_visit", "neighbours"],
+            members_present=present,
+            member_signed=True,
+            findings="住房为自建砖房，无车辆，户主在附近打零工，收入不固定。",
+        ),
+        today=start + timedelta(days=1),
+    )
+    services.check_record(
+        actor=clerk,
+        application=case,
+        checked_on=start + timedelta(days=2),
+        result=FinancialCheck.Result.CONSISTENT,
+        summary="核对结果与申报一致。",
+        today=start + timedelta(days=2),
+    )
+    services.review_record(
+        actor=head, application=case, agree=True, opinion="", today=start + timedelta(days=3)
+    )
+    if stage == "reviewed":
+        return case
+    notice_day = today - timedelta(days=2) if stage == "notice" else start + timedelta(days=5)
+    services.notice_publish(actor=clerk, application=case, today=notice_day)
+    if stage == "notice":
+        return case
+    case.refresh_from_db()
+    if case.status == "notice":  # 高龄津贴 and other unpublished programs go straight to the county
+        services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
+    services.application_decide(
+        actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
+    )
+    case.refresh_from_db()
+    return case
+
+
 #: the township whose payroll the demo pays month by month
 PAYROLL_TOWNSHIP = "510521103"
 
@@ -272,7 +330,7 @@ def demo_cases_load(today: date | None = None) -> int:
             note="泸县民政局监督举报电话",
         )
     today = today or timezone.localdate()
-    clerk, head, approver = users["desheng_clerk"], users["desheng_head"], users["approver"]
+    clerk, approver = users["desheng_clerk"], users["approver"]
     for serial, spec in enumerate(CASES + PAYROLL):
         household = _household(spec, serial, clerk, today)
         officer = users[spec.officer]
@@ -292,46 +350,14 @@ def demo_cases_load(today: date | None = None) -> int:
             request_data=dict(spec.request) or None,
             today=start,
         )
-        if spec.stage == "applied":
-            continue
-        case = services.application_accept(actor=clerk, application=case, today=start)
-        if spec.stage == "accepted":
-            continue
-        services.investigation_record(
-            actor=clerk,
-            application=case,
-            data=services.VisitData(
-                visited_on=start + timedelta(days=1),
-                staff=[clerk, officer],
-                methods=["home_visit", "neighbours"],
-                members_present="、".join(n for n in (spec.head, spec.spouse) if n),
-                member_signed=True,
-                findings="住房为自建砖房，无车辆，户主在附近打零工，收入不固定。",
-            ),
-            today=start + timedelta(days=1),
-        )
-        services.check_record(
-            actor=clerk,
-            application=case,
-            checked_on=start + timedelta(days=2),
-            result=FinancialCheck.Result.CONSISTENT,
-            summary="核对结果与申报一致。",
-            today=start + timedelta(days=2),
-        )
-        services.review_record(
-            actor=head, application=case, agree=True, opinion="", today=start + timedelta(days=3)
-        )
-        if spec.stage == "reviewed":
-            continue
-        notice_day = today - timedelta(days=2) if spec.stage == "notice" else start + timedelta(days=5)
-        services.notice_publish(actor=clerk, application=case, today=notice_day)
-        if spec.stage == "notice":
-            continue
-        case.refresh_from_db()
-        if case.status == "notice":  # 高龄津贴 and other unpublished programs go straight to the county
-            services.notice_close(actor=clerk, application=case, today=notice_day + timedelta(days=8))
-        services.application_decide(
-            actor=approver, application=case, approve=True, today=notice_day + timedelta(days=10)
+        carry(
+            case,
+            stage=spec.stage,
+            officer=officer,
+            users=users,
+            start=start,
+            today=today,
+            present="、".join(n for n in (spec.head, spec.spouse) if n),
         )
     # life goes on: 李长庚's wife found work — the benefit is rechecked, old and new side by side (nothing silent)
     changed = Household.objects.filter(head__name="李长庚", region_id="510521103224").first()
@@ -345,6 +371,11 @@ def demo_cases_load(today: date | None = None) -> int:
             source="妻子在镇上超市务工",
             member=spouse,
         )
+    # issue 15's families (a disabled member's 生活补贴, a death, an income change, a quarterly 优待金), before the
+    # payroll is generated so its rosters pay their new amounts
+    from minzheng.demo.stories import demo_stories_load
+
+    stories = demo_stories_load(users=users, today=today)
     _payroll_history(clerk, approver, today)
     # after a year of payments: one household's account was closed by the bank (none on file now), and one still
     # has the number typed in before the registry checked account numbers (written as an old import would have)
@@ -355,4 +386,4 @@ def demo_cases_load(today: date | None = None) -> int:
     Household.objects.filter(head__name=LEGACY_ACCOUNT, region_id__in=villages).update(
         account_number=LEGACY_ACCOUNT_NUMBER
     )
-    return sum(1 for spec in CASES + PAYROLL if spec.stage != "none")
+    return sum(1 for spec in CASES + PAYROLL if spec.stage != "none") + stories

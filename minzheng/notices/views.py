@@ -116,7 +116,12 @@ def public_poster(request: HttpRequest, pk: int) -> HttpResponse:
             "公示期内，任何单位和个人如有异议，可向乡镇人民政府(街道办事处)反映，或扫描二维码在网上提出。"
         ),
         entries=(
-            PosterEntry(name=notice.public_name, members=notice.public_members, amount=notice.public_amount),
+            PosterEntry(
+                name=notice.public_name,
+                members=notice.public_members,
+                amount=notice.public_amount,
+                unit=notice.amount_unit,
+            ),
         ),
         starts_on=notice.starts_on,
         ends_on=notice.ends_on,

@@ -21,9 +21,10 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Field, Max, OuterRef, Sum
+from django.db.models import Count, Field, Sum
 from django.utils.translation import gettext as _
 
+from minzheng.benefits.amounts import amount_in
 from minzheng.benefits.models import BenefitChange, Recovery
 from minzheng.cases.models import PERIOD_MONTHS, Benefit, Period
 from minzheng.core.money import ZERO, round_money
@@ -31,6 +32,7 @@ from minzheng.core.months import add_months, months_between
 from minzheng.core.scope import code_range
 from minzheng.payments.models import PayCycle, PaymentStatus, Reissue, RosterLine
 from minzheng.registry.models import Household, Member
+from minzheng.rules.programs import PROGRAMS
 
 #: benefits per transaction: big enough that the statement dominates, small enough for a live progress bar
 CHUNK = 50_000
@@ -48,7 +50,8 @@ class Plan:
     programs: tuple[str, ...]
     period_start: date
     months: int
-    #: benefits that started before this month are not looked at for back pay (the policy's limit)
+    #: the policy's limit: back pay reaches no further back than this month (a benefit that started earlier still
+    #: gets the months inside it)
     arrears_window: date
     #: back pay reaches no further back than this month: the window, and the first cycle ever generated for these
     #: programs here (months before it were paid outside the system); None for that first cycle: no back pay
@@ -143,7 +146,8 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
             FROM {benefit} b
             JOIN {household} h ON h.id = b.household_id
             LEFT JOIN {member} hm ON hm.id = h.head_id
-            LEFT JOIN {member} pm ON pm.id = b.member_id
+            LEFT JOIN {member} pm ON pm.id = b.member_id AND b.program NOT IN ({_FOR_THE_DECEASED})
+                AND NOT (b.period = 'one_off' AND pm.date_of_death IS NOT NULL)
             WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
               AND b.program IN ({program_marks}) AND b.first_month <= %s
               AND (b.period <> 'one_off' OR (
@@ -179,6 +183,12 @@ def regular_lines_sql(plan: Plan) -> tuple[str, list[Any]]:
         plan.period_start,
         plan.period_end,
     ]
+
+
+#: a funeral grant names the deceased but is paid to the household (its head, the account holder), as literals:
+#: program codes are identifiers from the code, never user input; a one-off grant whose person has died (优抚
+#: 丧葬补助) too — the SQL twin of Benefit.for_the_deceased
+_FOR_THE_DECEASED = ", ".join(f"'{code}'" for code, p in PROGRAMS.items() if p.for_the_deceased) or "''"
 
 
 def build_chunk(plan: Plan, low: int, high: int, outstanding: dict[int, list[list[Any]]]) -> None:
@@ -280,7 +290,7 @@ def _line_for(plan: Plan, benefit: Benefit, lines: dict[int, RosterLine]) -> Ros
     if line is not None:
         return line
     household = benefit.household
-    payee = benefit.member or household.head
+    payee = (None if benefit.for_the_deceased else benefit.member) or household.head
     last_change = BenefitChange.objects.filter(benefit=benefit).order_by("-effective_month", "-pk").first()
     line = RosterLine.objects.create(
         cycle_id=plan.cycle_id,
@@ -319,70 +329,106 @@ def _amounts_by_month(benefit_ids: list[int], last: date) -> dict[int, list[tupl
     return history
 
 
-def amount_in(history: list[tuple[date, Decimal]], month: date) -> Decimal:
-    """The amount in force in ``month`` from a benefit's (month, amount) history in date order."""
-    amount = ZERO
-    for effective, value in history:
-        if effective > month:
-            break
-        amount = value
-    return amount
+def _arrears_candidates(plan: Plan, floor: date, low: int, high: int) -> list[int]:
+    """The chunk's recurring benefits that may be owed back pay: asked in the database, one statement, so only the
+    few are read, not the whole caseload (a county's benefits, chunk after chunk).
+
+    A monthly benefit is a candidate when the months its other lines cover within the window (their
+    ``months_from``..``months_to``, back pay included) are fewer than the months from its first (or the window's
+    first) month to the month before this cycle — or to the month before its stop when it is stopped. A quarterly or
+    yearly benefit's lines cover only its due months on a monthly roster, so every one with an amount in the window
+    is read (few: 优待金 families) and its due months counted in Python."""
+    benefit, change, line, cycle = (_table(m) for m in (Benefit, BenefitChange, RosterLine, PayCycle))
+    prev = add_months(plan.period_start, -1)
+    # month indexes computed here are integers, written into the statement; every date and code is a parameter
+    floor_index, prev_index = month_index(floor), month_index(prev)
+    first_index = _month_index("b.first_month")
+    start = f"(CASE WHEN {first_index} > {floor_index} THEN {first_index} ELSE {floor_index} END)"
+    latest = (
+        f"FROM {change} c WHERE c.benefit_id = b.id AND c.effective_month <= %s "
+        "ORDER BY c.effective_month DESC, c.id DESC LIMIT 1"
+    )
+    # the last month with an amount: the month before this cycle, or the month before a stop (a change to 0)
+    end = (
+        f"(CASE WHEN COALESCE((SELECT c.new_amount {latest}), 0) > 0 THEN {prev_index} "
+        f"ELSE (SELECT {_month_index('c.effective_month')} {latest}) - 1 END)"
+    )
+    line_from, line_to = _month_index("l.months_from"), _month_index("l.months_to")
+    covered = f"""COALESCE((
+        SELECT SUM((CASE WHEN {line_to} < {prev_index} THEN {line_to} ELSE {prev_index} END)
+            - (CASE WHEN {line_from} > {start} THEN {line_from} ELSE {start} END) + 1)
+        FROM {line} l JOIN {cycle} y ON y.id = l.cycle_id
+        WHERE l.benefit_id = b.id AND l.cycle_id <> %s AND y.state <> 'building'
+          AND l.months_to >= %s AND l.months_from <= %s
+    ), 0)"""  # noqa: S608 - identifiers from model metadata, integers computed here, values parameters
+    low_code, high_code = region_range(plan.region)
+    program_marks = ", ".join(["%s"] * len(plan.programs))
+    sql = f"""
+        SELECT b.id FROM {benefit} b
+        WHERE b.id >= %s AND b.id < %s AND b.region_id >= %s AND b.region_id < %s
+          AND b.program IN ({program_marks}) AND b.period IN (%s, %s, %s) AND b.first_month < %s
+          AND {end} >= {start}
+          AND (b.period <> %s OR {covered} < {end} - {start} + 1)
+        ORDER BY b.id
+    """  # noqa: S608 - identifiers from model metadata, integers computed here, every value a parameter
+    params: list[Any] = [
+        low,
+        high,
+        low_code,
+        high_code,
+        *plan.programs,
+        *PERIOD_MONTHS,
+        plan.period_start,
+        prev,  # end: the amount in force
+        prev,  # end: its month
+        Period.MONTHLY,
+        plan.cycle_id,  # covered: the other lines in the window
+        floor,
+        prev,
+        prev,  # end, again
+        prev,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _arrears_due(plan: Plan, low: int, high: int) -> dict[int, tuple[Benefit, list[tuple[date, Decimal]]]]:
-    """DB-29: months from the first payment month that no earlier cycle paid (an approval after its month's roster
-    was made), at the amount in force each month, within the policy's limit. benefit id → (benefit, months)."""
+    """DB-29 back pay: the months within the policy's limit (from ``arrears_floor``) that the benefit's schedule
+    pays (``is_due``) and no other roster line covers, at the amount in force each month — the months the
+    reconciliation shows as due and not issued. A benefit older than the limit gets the months inside it. A month
+    a line covers is settled by that line: a failed one by its reissue, an overpayment by a recovery.
+    benefit id → (benefit, months)."""
     if plan.arrears_floor is None or plan.arrears_floor >= plan.period_start:
         return {}
     floor: date = plan.arrears_floor
-    low_code, high_code = region_range(plan.region)
-    # A benefit owes nothing when another cycle already paid the month before this one: asked in the database, so
-    # only the few late approvals are read, not every benefit that started within the window (about a year of
-    # intake: 10-15 % of a county's caseload, read as model objects chunk after chunk).
-    paid_up = (
-        RosterLine.objects.filter(benefit_id=OuterRef("pk"), months_to__gte=add_months(plan.period_start, -1))
-        .exclude(cycle_id=plan.cycle_id)
-        .exclude(cycle__state="building")
-    )
-    candidates = list(
-        Benefit.objects.filter(
-            pk__gte=low,
-            pk__lt=high,
-            region_id__gte=low_code,
-            region_id__lt=high_code,
-            program__in=plan.programs,
-            period__in=list(PERIOD_MONTHS),
-            first_month__gte=plan.arrears_window,
-            first_month__lt=plan.period_start,
-        )
-        .exclude(Exists(paid_up))
-        .select_related("household__head", "member")
-    )
-    if not candidates:
+    prev = add_months(plan.period_start, -1)
+    ids = _arrears_candidates(plan, floor, low, high)
+    if not ids:
         return {}
-    covered = dict(
-        RosterLine.objects.filter(benefit_id__in=[b.pk for b in candidates])
+    candidates = list(
+        Benefit.objects.filter(pk__in=ids).select_related("household__head", "member").order_by("pk")
+    )
+    covered: dict[int, set[date]] = defaultdict(set)
+    for benefit_id, months_from, months_to in (
+        RosterLine.objects.filter(benefit_id__in=ids, months_to__gte=floor, months_from__lte=prev)
         .exclude(cycle_id=plan.cycle_id)
         .exclude(cycle__state="building")
-        .values("benefit_id")
-        .annotate(last=Max("months_to"))
-        .values_list("benefit_id", "last")
-    )
+        .values_list("benefit_id", "months_from", "months_to")
+    ):
+        covered[benefit_id].update(months_between(months_from, months_to))
     owed: dict[int, list[date]] = {}
     for benefit in candidates:
-        start = max(benefit.first_month, floor)
-        if benefit.pk in covered:
-            start = max(start, add_months(covered[benefit.pk], 1))
         months = [
             m
-            for m in months_between(start, add_months(plan.period_start, -1))
-            if is_due(benefit.period, benefit.first_month, m)
+            for m in months_between(max(benefit.first_month, floor), prev)
+            if m not in covered[benefit.pk] and is_due(benefit.period, benefit.first_month, m)
         ]
         if months:
             owed[benefit.pk] = months
     if not owed:
         return {}
-    history = _amounts_by_month(list(owed), add_months(plan.period_start, -1))
+    history = _amounts_by_month(list(owed), prev)
     due: dict[int, tuple[Benefit, list[tuple[date, Decimal]]]] = {}
     for benefit in candidates:
         paid = [(m, amount_in(history[benefit.pk], m)) for m in owed.get(benefit.pk, [])]

@@ -3,16 +3,17 @@
 One reading of the figures, used by the household page, the county reconciliation report, fraud recovery (DB-47:
 recover what was actually paid) and checked against back pay (DB-29) by the tests.
 
-**Due** for a month is the amount in force that month from the benefit's history (``generation.amount_in`` over
-its ``BenefitChange`` rows, the same reading the roster build makes); a one-off benefit is due once, in its first
-month.
+**Due** for a month is the amount in force that month from the benefit's history (``benefits.amounts.amount_in`` over
+its ``BenefitChange`` rows, the same reading the roster build makes) in the months its schedule pays
+(``generation.is_due``: every month, or every 3 or 12 months from its first for a quarterly or yearly benefit, whose
+amount is a period's); a one-off benefit is due once, in its first month, and an ended one nothing after.
 
 **Paid** comes only from roster lines of cycles the county approved (approved, exported, reconciled, closed); a
 draft roster pays nothing. A line's money is put on the months it pays for: the regular amount on the cycle's
 months (one, or three for a quarterly cycle), back pay on the months from ``months_from`` to the month before the
 cycle; within those months each month takes up to its due, in order, and what is left over goes on the last month
-(so an overpayment shows where it was made, and a changed history shows as a difference, not as noise). A one-off
-line pays the benefit's first month. A deduction of a recovery is money paid to the household and set against its
+(so an overpayment shows where it was made, and a changed history shows as a difference, not as noise; a quarter's
+amount lands on the month it is due). A one-off line pays the benefit's first month. A deduction of a recovery is money paid to the household and set against its
 debt: the line pays its gross amount. A line counts as
 
 * *paid* when the bank confirmed it, when it failed and was paid by hand (``Reissue.MANUAL``), or when it failed
@@ -47,12 +48,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from minzheng.benefits.amounts import amount_in
 from minzheng.benefits.models import BenefitChange
 from minzheng.cases.models import Benefit
 from minzheng.core.money import ZERO
 from minzheng.core.months import add_months
 from minzheng.core.scope import code_range
-from minzheng.payments.generation import amount_in
+from minzheng.payments.generation import is_due
 from minzheng.payments.models import CycleState, PayCycle, PaymentStatus, Reissue, RosterLine, program_label
 
 #: rosters whose lines count: the county approved them (the bank file may or may not be out yet)
@@ -230,13 +232,20 @@ def benefit_months(
     ]
     reach = min([low, *(f for _l, _s, _e, f in spans)])
     ends = max([high, *(e for _l, _s, e, _f in spans)])
-    # due: the amount in force each month (the roster's own reading); a one-off benefit once, in its first month
+    # due: the amount in force each month (the roster's own reading) in the months the schedule pays (every month,
+    # or every 3 or 12 from the first: ``generation.is_due``, the roster's own test); a one-off benefit once, in its
+    # first month
     once = _index(first_month)
     if period == "monthly":
         due = {i: amount_in(history, _date(i)) if i >= once else ZERO for i in range(reach, ends + 1)}
-    else:
+    elif period == "one_off":
         due = dict.fromkeys(range(reach, ends + 1), ZERO)
         due[once] = amount_in(history, first_month)
+    else:
+        due = {
+            i: amount_in(history, _date(i)) if is_due(period, first_month, _date(i)) else ZERO
+            for i in range(reach, ends + 1)
+        }
     paid: dict[int, Decimal] = {}
     pending: dict[int, Decimal] = {}
     settled = settlement(lines) if lines else {}
@@ -245,9 +254,11 @@ def benefit_months(
         if not result:
             continue
         into = paid if result == PAID else pending
-        if period != "monthly":
+        if period == "one_off":
             _spread(line.regular + line.arrears, once, once, due, into)
             continue
+        # a recurring line fills the months it pays for up to each month's due: a quarterly amount lands on the
+        # month it is due in, whether the roster is monthly or quarterly
         _spread(line.regular, start, end, due, into)
         _spread(line.arrears, arrears_from, start - 1, due, into)
     if window is None:  # no approved roster pays it yet: every month is still to come

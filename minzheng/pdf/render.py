@@ -54,8 +54,10 @@ class UnprintableCharacters(ValidationFailed):
 class PosterEntry:
     name: str
     members: int
-    amount: Decimal | None  # monthly amount in yuan; None prints "—"
+    amount: Decimal | None  # one period's amount in yuan; None prints "—"
     note: str = ""
+    #: the amount's unit (元/月, 元/季, 元/年, 元 for a one-off grant: ``Notice.amount_unit``)
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,15 @@ class _Sheet(FPDF):
 
 def _poster_table(pdf: _Sheet, entries: tuple[PosterEntry, ...]) -> None:
     with_notes = any(entry.note.strip() for entry in entries)
-    headings = [_("序号"), _("姓名"), _("保障人数"), _("金额（元/月）")]
+    units = {entry.unit or _("元/月") for entry in entries}
+    # one unit for the table goes in the heading; entries of different periods carry theirs in each cell
+    shared = units.pop() if len(units) == 1 else None
+    headings = [
+        _("序号"),
+        _("姓名"),
+        _("保障人数"),
+        _("金额（%(unit)s）") % {"unit": shared} if shared else _("金额"),
+    ]
     widths: tuple[int, ...] = (12, 34, 22, 32)
     aligns = [Align.C, Align.C, Align.C, Align.C]
     if with_notes:
@@ -373,7 +383,8 @@ def _poster_table(pdf: _Sheet, entries: tuple[PosterEntry, ...]) -> None:
             row.cell(str(number))
             row.cell(entry.name.strip())
             row.cell(str(entry.members))
-            row.cell(_NONE_AMOUNT if entry.amount is None else f"{round_money(entry.amount):,}")
+            amount = _NONE_AMOUNT if entry.amount is None else f"{round_money(entry.amount):,}"
+            row.cell(amount if shared or entry.amount is None else f"{amount} {entry.unit or _('元/月')}")
             if with_notes:
                 row.cell(entry.note.strip())
     pdf.set_draw_color(0)

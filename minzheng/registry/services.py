@@ -167,9 +167,11 @@ def _clean(data: MemberData) -> CleanMember:
         return clean_member(data, today=_today())
     except MemberInvalid as exc:
         first = next(iter(exc.errors.values()))[0]
-        raise MemberValidationFailed(
-            _("%(name)s:%(error)s") % {"name": data.name or _("成员"), "error": first}, fields=exc.errors
-        ) from exc
+        if data.name and str(first).startswith(data.name):
+            message = str(first)  # the error already names the person (DB-11): don't say the name twice
+        else:
+            message = _("%(name)s:%(error)s") % {"name": data.name or _("成员"), "error": first}
+        raise MemberValidationFailed(message, fields=exc.errors) from exc
 
 
 def duplicate_person_message(

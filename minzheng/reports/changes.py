@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from minzheng.accounts.roles import Capability
 from minzheng.audit.services import audit_record
 from minzheng.benefits.models import BenefitChange
+from minzheng.cases.models import Period
 from minzheng.core import exports
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import code_range
@@ -94,9 +95,11 @@ def change_list(*, region: str, program: str, month: date) -> list[ChangeRow]:
         .select_related("benefit__household__head", "benefit__member", "region")
         .order_by("region_id", "benefit_id")
     )
-    one_off = program in ONE_OFF_PROGRAMS
+    one_off_program = program in ONE_OFF_PROGRAMS
     rows: list[ChangeRow] = []
     for change in changes:
+        # a one-off grant of any program (the 优抚 丧葬补助 too) is new once and never 变更 or 停发
+        one_off = one_off_program or change.benefit.period == Period.ONE_OFF
         kind = _classify(change, month, change.previous, one_off)
         if kind is None:
             continue

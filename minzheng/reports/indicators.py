@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minzheng.benefits.models import BenefitChange, BenefitSpan, ChangeKind
 from minzheng.cases.models import Benefit
+from minzheng.cases.models import Period as BenefitPeriod
 from minzheng.core.money import ZERO, round_money
 from minzheng.core.scope import code_range
 from minzheng.payments.models import CycleState, PaymentStatus, RosterLine
@@ -326,13 +327,14 @@ def _program_indicators(program: str) -> list[Indicator]:
         Indicator(
             f"{program}.exits",
             format_lazy(_("{p}退出"), p=label),
-            _("停止发放月份在本期内的待遇数"),
+            _("停止发放月份在本期内的待遇数(一次性发放的补助发放完毕不算退出)"),
             unit,
+            # a one-off grant (the 优抚 丧葬补助, a 临时救助) closes with a change to 0 once paid: paid out, not an exit
             lambda period: BenefitChange.objects.filter(
                 benefit__program=program,
                 kind=ChangeKind.STOPPED,
                 effective_month__range=(period.first, period.last),
-            ),
+            ).exclude(benefit__period=BenefitPeriod.ONE_OFF),
             household_path="benefit__household__",
             benefit_path="benefit__",
         ),

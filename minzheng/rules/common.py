@@ -249,5 +249,10 @@ class Program:
     request: type
     assess: Callable[..., Decision]
     per_person: bool = False
+    #: its person is someone who has died (the funeral subsidy): the application names the deceased member
+    for_the_deceased: bool = False
+    #: its rule also decides for a person who has died (优抚: the funeral grant and one-off death payments, YF-04,
+    #: YF-07), so an application may name a deceased member; such a grant is paid to the household
+    may_name_the_deceased: bool = False
     #: its assess() takes ``explain=False`` (the amount and eligibility without the sentences, see Explanation)
     explains_lazily: bool = False

@@ -386,5 +386,6 @@ PROGRAMS: tuple[Program, ...] = (
         request=Request,
         assess=assess,
         per_person=True,
+        for_the_deceased=True,
     ),
 )

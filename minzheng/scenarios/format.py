@@ -62,6 +62,7 @@ class Member:
     disability_grade: int | None = None
     disability_certificate: str = ""
     veteran_category: str = field(default="", metadata=_choices(VeteranCategory.values))
+    is_orphan: bool = field(default=False, metadata=_label("孤儿(TK-03、CJ-02)"))
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,10 @@ class Visit:
     program: str = ""
     subject: str = ""
     findings: str = "住房为自建砖房，无车辆，收入情况与申报一致。"
+    property_ok: bool | None = field(
+        default=None,
+        metadata=_label("调查人员对家庭财产的认定(DB-19)：true 未超过规定，false 超过，空 = 未认定"),
+    )
 
 
 @dataclass(frozen=True)

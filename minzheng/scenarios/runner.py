@@ -128,7 +128,7 @@ class Player:
             "title": self.scenario.title,
             "description": self.scenario.description,
             "steps": steps,
-            "benefits": self._benefits(),
+            "benefits": self._benefits() if self.household is not None else [],
             "roster": [line for s in steps for line in s.get("roster", [])],
         }
 
@@ -180,6 +180,7 @@ class Player:
             disability_grade=member.disability_grade,
             disability_certificate=member.disability_certificate,
             veteran_category=member.veteran_category,
+            is_orphan=member.is_orphan,
         )
 
     def _create_household(self) -> None:
@@ -323,6 +324,7 @@ class Player:
                 members_present=self._head().name,
                 member_signed=True,
                 findings=action.findings,
+                property_ok=action.property_ok,
             ),
             today=day,
         )

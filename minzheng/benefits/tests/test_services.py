@@ -16,6 +16,7 @@ from minzheng.benefits.models import BenefitChange, ChangeKind, Recheck
 from minzheng.cases import services as cases
 from minzheng.cases.models import Benefit
 from minzheng.cases.tests.factories import poor_household, submit, to_notice, to_notice_ended
+from minzheng.core.errors import ConflictError
 from minzheng.core.testing.personas import COUNTY, VILLAGE_A1
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import services as registry
@@ -115,6 +116,67 @@ def test_a_death_recomputes_the_household_and_suggests_the_funeral_subsidy(
     )
     assert services.amount_for_month(benefit, date(2025, 5, 1)) == Decimal("840")
     assert services.amount_for_month(benefit, date(2025, 6, 1)) == Decimal("260")
+
+
+def _son_dies(personas: dict[str, Any], benefit: Benefit, capture: Any) -> Recheck:
+    son = benefit.household.members.get(relation=Relation.SON)
+    with capture(execute=True):
+        registry.member_record_death(
+            actor=personas["township_a_clerk"], member=son, date_of_death=date(2025, 5, 10)
+        )
+    return Recheck.objects.get(benefit=benefit, trigger=Recheck.Trigger.DEATH, state=Recheck.State.OPEN)
+
+
+def test_a_second_recheck_proposing_what_is_already_in_force_is_closed_without_a_no_op_change(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _dibao(personas)
+    death = _son_dies(personas, benefit, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # the same household, a second event before applying
+        registry.household_change_head(
+            actor=personas["township_a_clerk"],
+            household=benefit.household,
+            new_head=benefit.household.members.get(relation=Relation.SPOUSE),
+            old_head_relation=Relation.SPOUSE,
+        )
+    change = Recheck.objects.get(benefit=benefit, trigger=Recheck.Trigger.HOUSEHOLD, state=Recheck.State.OPEN)
+    assert (change.old_amount, change.new_amount) == (Decimal("840"), Decimal("260"))
+    approver = personas["county_approver"]
+    services.recheck_apply(actor=approver, recheck=death, today=date(2025, 5, 12))
+    services.recheck_apply(actor=approver, recheck=change, today=date(2025, 5, 12))
+    change.refresh_from_db()
+    assert change.state == Recheck.State.APPLIED
+    history = [(c.kind, c.old_amount, c.new_amount) for c in benefit.changes.order_by("pk")]
+    assert history == [
+        (ChangeKind.STARTED, None, Decimal("840")),
+        (ChangeKind.ADJUSTED, Decimal("840"), Decimal("260")),
+    ]
+
+
+def test_a_stale_recheck_proposing_another_amount_is_refused(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    benefit = _dibao(personas)
+    death = _son_dies(personas, benefit, django_capture_on_commit_callbacks)  # 840 → 260
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=personas["township_a_clerk"],
+            household=benefit.household,
+            category="wage",
+            monthly_amount=Decimal("100"),
+            source="妻子零工",
+            member=benefit.household.members.get(relation=Relation.SPOUSE),
+        )
+    income = Recheck.objects.get(benefit=benefit, trigger=Recheck.Trigger.HOUSEHOLD, state=Recheck.State.OPEN)
+    assert income.new_amount == Decimal("160")  # 2 × 580 − 1000
+    services.recheck_apply(actor=personas["county_approver"], recheck=income, today=date(2025, 5, 12))
+    with pytest.raises(ConflictError, match="按 840.00 元测算的，待遇现为 160.00 元"):
+        services.recheck_apply(actor=personas["county_approver"], recheck=death, today=date(2025, 5, 12))
+    benefit.refresh_from_db()
+    assert benefit.amount == Decimal("160")
+    assert benefit.changes.count() == 2
 
 
 def test_the_deceased_persons_own_benefit_stops_from_the_next_month(

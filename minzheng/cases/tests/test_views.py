@@ -219,3 +219,29 @@ def test_the_visit_form_records_the_visitors_property_finding(
     visit = Application.objects.get(pk=case.pk).investigations.get()
     assert visit.property_ok is False
     assert "财产超过当地规定" in client.get(reverse("cases:detail", kwargs={"pk": case.pk})).content.decode()
+
+
+def test_the_funeral_subsidy_of_a_member_who_died_is_filed_from_the_household_page(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    from minzheng.registry import services as registry
+
+    household = poor_household(personas)
+    head, spouse = (household.members.get(relation=r) for r in (Relation.HEAD, Relation.SPOUSE))
+    registry.member_record_death(
+        actor=personas["township_a_clerk"], member=spouse, date_of_death=date(2025, 3, 1)
+    )
+    url = reverse("cases:new", kwargs={"household": household.pk})
+    client = client_for("township_a_clerk")
+    form = client.get(url + "?program=funeral_subsidy").content.decode()
+    assert f"{spouse.name}(配偶，已故)" in form
+    dibao = client.post(
+        url, {"program": "dibao", "applicant": head.pk, "subject": spouse.pk, "reason": "困难"}
+    )
+    assert dibao.status_code == 400 and "救助对象须为该户在世的家庭成员" in dibao.content.decode()
+    funeral = client.post(
+        url,
+        {"program": "funeral_subsidy", "applicant": head.pk, "subject": spouse.pk, "reason": "办理丧事"},
+    )
+    assert funeral.status_code == 302
+    assert Application.objects.get(household=household, program="funeral_subsidy").subject == spouse

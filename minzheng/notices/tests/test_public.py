@@ -15,6 +15,7 @@ from minzheng.cases.models import Notice
 from minzheng.demo.cases import CASES, PAYROLL, demo_cases_load
 from minzheng.demo.households import demo_households_load
 from minzheng.demo.services import demo_load
+from minzheng.demo.stories import STORIES
 from minzheng.registry.models import Household, Member
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,8 @@ ADDRESS = re.compile(r"\d+\s*组\s*\d+\s*号")
 def demo(db: Any) -> None:
     demo_load()
     demo_households_load(households=20, seed=7)
-    assert demo_cases_load() == sum(1 for c in CASES + PAYROLL if c.stage != "none")  # notices open today
+    opened = sum(1 for c in CASES + PAYROLL if c.stage != "none") + len(STORIES) + 1  # notices open today
+    assert demo_cases_load() == opened
 
 
 def _links(html: str, prefix: str) -> set[str]:

@@ -50,7 +50,7 @@ def state() -> None:
 
 def expected(month: str) -> None:
     """What the roster must hold, computed the slow way: every 低保 benefit's amount for the month, one by one."""
-    from minzheng.benefits.services import amount_for_month
+    from minzheng.benefits.amounts import amount_for_month
     from minzheng.cases.models import Benefit
 
     year, number = (int(x) for x in month.split("-"))

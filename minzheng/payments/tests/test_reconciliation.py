@@ -156,14 +156,34 @@ def test_what_back_pay_leaves_beyond_the_policys_limit_is_listed_as_a_shortfall(
         personas
     )  # owed April and May; the policy lets the roster reach back one month only
     june = approved_cycle(personas, date(2025, 6, 1))
-    back_pay = RosterLine.objects.get(cycle=june, benefit=late).arrears_amount
+    line = RosterLine.objects.get(cycle=june, benefit=late)
+    # the month inside the limit is paid back, though the benefit started before it
+    assert (line.months_from, line.arrears_amount) == (date(2025, 5, 1), D840)
     figures = reconciliation.benefit_figures(
         benefit_id=late.pk, first=date(2025, 4, 1), last=date(2025, 6, 1)
     )
-    assert (
-        figures.difference == Decimal("1680") - back_pay > 0
-    )  # "须人工核实后另行处理": the list to work from
-    assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 6, 1)) == {late.pk: figures.difference}
+    # "须人工核实后另行处理": April, beyond the limit, is the list to work from
+    assert [(m.month, m.difference) for m in figures.differing] == [(date(2025, 4, 1), Decimal("840"))]
+    assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 6, 1)) == {late.pk: Decimal("840")}
+
+
+def test_a_benefit_older_than_the_limit_gets_back_pay_for_a_month_no_roster_paid(
+    personas: dict[str, Any],
+) -> None:
+    policy_version_create(
+        actor=personas["county_admin"],
+        region_code=COUNTY,
+        effective_from=date(2025, 1, 1),
+        values={"procedure.complaint_phone": "0830-8888888", "payments.arrears_max_months": 1},
+        note="补发最多追溯 1 个月",
+    )
+    benefit = approved_dibao(personas)  # from 2025-04, paid April to July
+    for month in (4, 5, 6, 7):
+        approved_cycle(personas, date(2025, month, 1))
+    september = approved_cycle(personas, date(2025, 9, 1))  # no August roster
+    line = RosterLine.objects.get(cycle=september, benefit=benefit)
+    assert (line.months_from, line.regular_amount, line.arrears_amount) == (date(2025, 8, 1), D840, D840)
+    assert differing(TOWNSHIP_A, date(2025, 4, 1), date(2025, 9, 1)) == {}
 
 
 def test_a_stop_dated_back_after_payment_shows_the_overpayment(personas: dict[str, Any]) -> None:
@@ -313,3 +333,37 @@ def test_the_household_page_shows_due_paid_and_difference_under_the_payment_hist
     assert html.index('data-testid="household-payments"') < html.index(
         'data-testid="household-reconciliation"'
     )
+
+
+def _paid_line(pk: int, start: date, months: int, amount: str) -> reconciliation.Line:
+    return reconciliation.Line(
+        pk, pk, start, months, start, Decimal(amount), Decimal("0"), PaymentStatus.PAID, "", None
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "first_month", "due_months"),
+    [
+        # confirmed in December: due in March and June (every 3rd month), one line in each quarter's roster
+        ("quarterly", date(2025, 12, 1), ["2026-03", "2026-06"]),
+        # confirmed in February: due once a year, in February, paid by the first quarter's roster
+        ("yearly", date(2025, 2, 1), ["2026-02"]),
+    ],
+)
+def test_a_quarterly_or_yearly_benefit_is_due_in_its_payment_months_and_its_lines_settle_them(
+    period: str, first_month: date, due_months: list[str]
+) -> None:
+    lines = [_paid_line(1, date(2026, 1, 1), 3, "4500"), _paid_line(2, date(2026, 4, 1), 3, "4500")][
+        : len(due_months)
+    ]
+    result = reconciliation.benefit_months(
+        period=period,
+        first_month=first_month,
+        history=[(first_month, Decimal("4500"))],
+        lines=lines,
+        window=(date(2026, 1, 1), date(2026, 6, 1)),
+        first=date(2026, 1, 1),
+        last=date(2026, 6, 1),
+    )
+    assert [f"{m.month:%Y-%m}" for m in result if m.due] == due_months
+    assert all(m.due == m.issued and m.difference == 0 for m in result)

@@ -18,6 +18,7 @@ from minzheng.core.errors import ConflictError, ValidationFailed
 from minzheng.core.months import add_months
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, VILLAGE_A1
 from minzheng.payments import services
+from minzheng.payments.checks import run_checks
 from minzheng.payments.models import PayCycle, RosterLine
 from minzheng.payments.tests.factories import account_number, approved_cycle, set_account
 from minzheng.policy.services import policy_version_create
@@ -292,3 +293,118 @@ def test_the_migration_ends_grants_paid_before_approval_ended_them(personas: dic
     migration.backward(apps, None)
     assert Benefit.objects.get(pk=grant.pk).state == Benefit.State.ACTIVE
     assert in_force("temporary", date(2025, 9, 1)).filter(pk=grant.pk).exists()
+
+
+def test_a_funeral_subsidy_names_the_deceased_member_and_is_paid_to_the_household_once(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from minzheng.registry import services as registry
+    from minzheng.registry.models import Relation
+
+    household = poor_household(personas, VILLAGE_A1)
+    set_account(personas, household, account_number())
+    spouse = household.members.get(relation=Relation.SPOUSE)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.member_record_death(
+            actor=personas["township_a_clerk"], member=spouse, date_of_death=date(2025, 3, 1)
+        )
+    spouse.refresh_from_db()
+    case = to_notice_ended(
+        personas,
+        submit(
+            personas,
+            household,
+            program="funeral_subsidy",
+            subject=spouse,  # the survivors file it for the member who died
+            request_data={"subject": spouse.name, "items": [{"code": "cremation", "amount": "190"}]},
+        ),
+    )
+    decision = case.decision or {}
+    assert decision["eligible"] and "逝者 " + spouse.name in decision["lines"][0]["text"]
+    cases.application_decide(
+        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
+    )
+    grant = Benefit.objects.get(application=case)
+    # a later registry change does not stop it as if it were the deceased's own monthly benefit
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=personas["township_a_clerk"],
+            household=household,
+            category="wage",
+            monthly_amount=Decimal("100"),
+            source="零工",
+        )
+    grant.refresh_from_db()
+    assert grant.state == Benefit.State.ACTIVE and grant.member == spouse
+    cycle = roster(personas, date(2025, 4, 1), programs=("funeral_subsidy",))
+    line = RosterLine.objects.get(cycle=cycle, benefit=grant)
+    head = household.members.get(relation=Relation.HEAD)
+    assert (line.payee_name, line.amount) == (head.name, Decimal("190.00"))
+    assert run_checks(cycle)["blocking"] == 0  # the deceased is not the payee
+
+
+def test_a_veterans_funeral_grant_names_the_veteran_who_died_and_is_paid_to_the_household_once(
+    personas: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """YF-04: the survivors file the 优抚 丧葬补助 naming the combat veteran who died (6 × the 850 he received); the
+    one-off grant is paid to the head of the household once, the roster's checks do not block on a dead payee, and a
+    later registry change does not end it as if it were his own monthly benefit."""
+    import io
+
+    from minzheng.cases.tests.factories import setup_policy
+    from minzheng.registry import services as registry
+    from minzheng.registry.documents import document_add
+    from minzheng.registry.models import DocumentType, Relation
+    from minzheng.registry.services import HouseholdData
+    from minzheng.registry.tests.factories import member_data
+
+    setup_policy()
+    clerk = personas["township_a_clerk"]
+    household = registry.household_create(
+        actor=clerk,
+        data=HouseholdData(region_code=VILLAGE_A1, address="二组 2 号", hukou_type="rural"),
+        head=member_data("王秀英", Relation.HEAD, date(1952, 5, 1), male=False),
+        members=[member_data("老兵", Relation.SPOUSE, date(1950, 5, 1), veteran_category="combat_veteran")],
+    ).obj
+    set_account(personas, household, account_number())
+    for kind in (DocumentType.ID_CARD, DocumentType.STATEMENT, DocumentType.AUTHORISATION):
+        document_add(
+            actor=clerk,
+            household=household,
+            upload=io.BytesIO(b"%PDF-1.4"),
+            original_name="a.pdf",
+            doc_type=kind,
+        )
+    veteran = household.members.get(relation=Relation.SPOUSE)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.member_record_death(actor=clerk, member=veteran, date_of_death=date(2025, 2, 20))
+    veteran.refresh_from_db()
+    case = to_notice_ended(
+        personas,
+        submit(
+            personas,
+            household,
+            program="veterans",
+            subject=veteran,
+            request_data={"subject": veteran.name, "monthly_amount_received": "850"},
+        ),
+    )
+    decision = case.decision or {}
+    assert decision["eligible"] and decision["period"] == "one_off" and decision["amount"] == "5100.00"
+    cases.application_decide(
+        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
+    )
+    grant = Benefit.objects.get(application=case)
+    assert grant.member == veteran and grant.for_the_deceased
+    with django_capture_on_commit_callbacks(execute=True):
+        registry.income_add(
+            actor=clerk, household=household, category="wage", monthly_amount=Decimal("100"), source="零工"
+        )
+    grant.refresh_from_db()
+    assert grant.state == Benefit.State.ACTIVE
+    cycle = roster(personas, grant.first_month, programs=("veterans",))
+    line = RosterLine.objects.get(cycle=cycle, benefit=grant)
+    assert (line.payee_name, line.amount) == ("王秀英", Decimal("5100.00"))
+    assert run_checks(cycle)["blocking"] == 0
+    later = roster(personas, add_months(grant.first_month, 1), programs=("veterans",))
+    assert not RosterLine.objects.filter(cycle=later, benefit=grant).exists()  # paid once

@@ -83,8 +83,9 @@ def test_a_db11_member_cannot_be_marked_as_living_apart(
         is_coresident=False,
         non_coresident_reason=NonCoresidentReason.LIVES_APART,
     )
-    with pytest.raises(MemberValidationFailed, match=r"王某.*DB-11"):
+    with pytest.raises(MemberValidationFailed, match=r"王某.*DB-11") as refused:
         services.member_add(actor=clerk, household=household, data=data)
+    assert str(refused.value.message).count("王某") == 1  # named once, not "王某:王某 是…"
     added = services.member_add(
         actor=clerk, household=household, data=dataclasses.replace(data, is_coresident=True)
     ).obj

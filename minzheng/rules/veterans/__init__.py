@@ -46,6 +46,7 @@ PROGRAMS: tuple[Program, ...] = (
         request=Request,
         assess=assess_veterans,
         per_person=True,
+        may_name_the_deceased=True,
     ),
     Program(
         code="conscript_family",
