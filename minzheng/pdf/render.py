@@ -347,7 +347,8 @@ class _Sheet(FPDF):
 
 def _poster_table(pdf: _Sheet, entries: tuple[PosterEntry, ...]) -> None:
     with_notes = any(entry.note.strip() for entry in entries)
-    units = {entry.unit or _("元/月") for entry in entries}
+    # an empty poster keeps the monthly heading of the programs it is usually for
+    units = {entry.unit or _("元/月") for entry in entries} or {_("元/月")}
     # one unit for the table goes in the heading; entries of different periods carry theirs in each cell
     shared = units.pop() if len(units) == 1 else None
     headings = [

@@ -174,7 +174,9 @@ def test_each_example_gives_its_expected_output(path: Path, cache_dir: Path) -> 
 def test_a_two_year_scenario_pays_every_month_and_follows_each_change() -> None:
     result = _load(EXAMPLES_DIR / "two-years.expected.json")  # produced by the run above (same comparison)
     paid = [(line["months"], line["amount"]) for line in result["roster"]]
-    assert len(paid) == 20  # 2024-08 … 2026-03; found on 2026-04-15 and stopped from April (no roster approved)
+    assert (
+        len(paid) == 20
+    )  # 2024-08 … 2026-03; found on 2026-04-15 and stopped from April (no roster approved)
     assert paid[0] == ("2024-08", "840.00") and paid[3] == ("2024-11", "1420.00")
     assert paid[8] == ("2025-04", "820.00") and paid[14] == ("2025-10", "980.00")
     # DB-47 recovers what was paid when the fraud was found (15 April): January to March, April's roster not yet made
