@@ -1,5 +1,10 @@
 """Notice-board posters and official letters as PDF, with Noto Sans SC embedded and subset.
 
+Rare name characters (生僻字 of CJK Extensions B–F, such as 𡘙 or 𠀀) that Noto Sans SC lacks are drawn from
+HanaMinB (花园明朝B), added as fpdf2's fallback font only to the documents whose text needs it: other documents are
+exactly as before, and the 30 MB font is parsed (about 0.35 s) only when used. HanaMinB has one weight, so a rare
+character in bold text prints in its regular weight. Text with a character no font has is refused, naming it.
+
 Pure: plain data in, PDF bytes out; no ORM, no settings. A document takes about a second, most of it fpdf2 parsing
 the two 10 MB fonts again (it keeps subsetting state in the parsed font), so batches belong in a background job.
 """
@@ -29,6 +34,7 @@ from minzheng.core.money import round_money
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 _FAMILY = "NotoSansSC"
+_FALLBACK = "HanaMinB"  # CJK Extensions B–F (the rare characters of names), one regular weight
 # fontTools' subsetter logs every glyph of every document at INFO, and the project's root logger is at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 _MM = 72 / 25.4  # points per millimetre
@@ -103,7 +109,8 @@ def qr_matrix(url: str) -> tuple[tuple[bool, ...], ...]:
 
 
 def unprintable_characters(text: str) -> list[str]:
-    """Characters of `text` the embedded font cannot draw (rare name characters, emoji), in order, once each."""
+    """Characters of `text` no embedded font can draw (emoji, private-use or unassigned code points), in order,
+    once each. Rare name characters of CJK Extensions B–F are printable (through the fallback font)."""
     printable = _printable_codepoints()
     seen: dict[str, None] = {}
     for char in text:
@@ -114,7 +121,7 @@ def unprintable_characters(text: str) -> list[str]:
 
 def render_poster(poster: NoticePoster) -> bytes:
     """The notice for the village board: title, intro, the table of beneficiaries, period, phone, QR code."""
-    _require_printable(
+    fallback = _require_printable(
         poster.title,
         poster.issuer,
         poster.village,
@@ -122,7 +129,13 @@ def render_poster(poster: NoticePoster) -> bytes:
         poster.complaint_phone,
         *(text for entry in poster.entries for text in (entry.name, entry.note)),
     )
-    pdf = _Sheet(size=poster.size, margins=(18, 18, 18, 20), title=poster.title, author=poster.issuer)
+    pdf = _Sheet(
+        size=poster.size,
+        margins=(18, 18, 18, 20),
+        title=poster.title,
+        author=poster.issuer,
+        fallback=fallback,
+    )
     pdf.continuation_title = _("%(title)s（续）") % {"title": poster.title}
     pdf.add_page()
 
@@ -148,7 +161,7 @@ def render_poster(poster: NoticePoster) -> bytes:
 
 def render_letter(letter: Letter) -> bytes:
     """An official letter on A4: title, reference, addressee, body with numbered items, issuer and date."""
-    _require_printable(
+    fallback = _require_printable(
         letter.title,
         letter.addressee,
         letter.reference,
@@ -158,7 +171,9 @@ def render_letter(letter: Letter) -> bytes:
         *letter.items,
     )
     # Margins close to GB/T 9704 (28 mm binding side, 26 mm right) so letters file like other documents.
-    pdf = _Sheet(size="A4", margins=(28, 28, 26, 25), title=letter.title, author=letter.issuer)
+    pdf = _Sheet(
+        size="A4", margins=(28, 28, 26, 25), title=letter.title, author=letter.issuer, fallback=fallback
+    )
     pdf.add_page()
 
     pdf.use_font(20, bold=True)
@@ -212,8 +227,9 @@ def render_report(sheet: ReportSheet) -> bytes:
         c for _label, columns in sheet.groups for c in columns
     ]
     texts += [label for label, _values in sheet.rows]
-    _require_printable(*texts)
-    pdf = _Sheet(size="A4", margins=(15, 20, 15, 20), title=sheet.title, author="")
+    texts += [value for _label, values in sheet.rows for value in values]
+    fallback = _require_printable(*texts)
+    pdf = _Sheet(size="A4", margins=(15, 20, 15, 20), title=sheet.title, author="", fallback=fallback)
     pdf.add_page()
     pdf.use_font(16, bold=True)
     pdf.lines(sheet.title, height=10, align=Align.C)
@@ -284,6 +300,7 @@ class _Sheet(FPDF):
         margins: tuple[float, float, float, float],
         title: str,
         author: str,
+        fallback: bool = False,
     ) -> None:
         self.scale = _SCALES[size]
         super().__init__(orientation="portrait", unit=_MM * self.scale, format=size)
@@ -295,6 +312,10 @@ class _Sheet(FPDF):
         # fpdf2 keeps per-document subsetting state in the font object, so each document adds the fonts again.
         self.add_font(_FAMILY, "", fonts[""])
         self.add_font(_FAMILY, "B", fonts["B"])
+        if fallback:
+            # only where a character needs it; exact_match=False: the one regular weight serves bold text too
+            self.add_font(_FALLBACK, "", _fallback_file())
+            self.set_fallback_fonts([_FALLBACK], exact_match=False)
         self.set_title(title)
         self.set_author(author)
         self.set_creator("minzheng")
@@ -442,13 +463,17 @@ def _tokens(pdf: FPDF, text: str, width: float) -> Iterator[str]:
             yield token
 
 
-def _require_printable(*texts: str) -> None:
-    missing = unprintable_characters("".join(texts))
+def _require_printable(*texts: str) -> bool:
+    """Refuse text with characters no font has; True when some character needs the fallback font."""
+    text = "".join(texts)
+    missing = unprintable_characters(text)
     if missing:
         raise UnprintableCharacters(
             _("字体中没有这些字，无法打印：%(characters)s") % {"characters": "、".join(missing)},
             details={"characters": missing},
         )
+    main = _main_codepoints()
+    return any(not char.isspace() and ord(char) not in main for char in text)
 
 
 @functools.cache
@@ -461,19 +486,35 @@ def _font_files() -> dict[str, Path]:
 
 
 @functools.cache
-def _printable_codepoints() -> frozenset[int]:
-    """Characters both weights can draw (read once per process: about 0.2 s a font)."""
-    maps: list[Iterable[int]] = []
-    for path in _font_files().values():
-        font = TTFont(path, lazy=True)
-        try:
-            maps.append(font.getBestCmap().keys())
-        finally:
-            font.close()
+def _fallback_file() -> Path:
+    path = FONT_DIR / f"{_FALLBACK}.ttf"
+    if not path.is_file():
+        raise FileNotFoundError(f"PDF fallback font is missing ({path}); run scripts/fetch-fonts.sh")
+    return path
+
+
+def _codepoints(path: Path) -> set[int]:
+    font = TTFont(path, lazy=True)
+    try:
+        return set(font.getBestCmap().keys())
+    finally:
+        font.close()
+
+
+@functools.cache
+def _main_codepoints() -> frozenset[int]:
+    """Characters both Noto weights can draw (read once per process: about 0.2 s a font)."""
+    maps: list[Iterable[int]] = [_codepoints(path) for path in _font_files().values()]
     common = set(maps[0])
     for codepoints in maps[1:]:
         common &= set(codepoints)
     return frozenset(common)
+
+
+@functools.cache
+def _printable_codepoints() -> frozenset[int]:
+    """Characters some font can draw: both Noto weights, or the fallback font."""
+    return _main_codepoints() | _codepoints(_fallback_file())
 
 
 @functools.lru_cache(maxsize=64)

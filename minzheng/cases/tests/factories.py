@@ -41,12 +41,12 @@ def setup_policy() -> None:
 
 
 def poor_household(
-    personas: dict[str, Any], region: str = VILLAGE_A1, *, materials: bool = True
+    personas: dict[str, Any], region: str = VILLAGE_A1, *, materials: bool = True, head_name: str = "张三丰"
 ) -> Household:
     """WE-01-like: head earns 900 a month, spouse and one son; with the papers acceptance needs (DB-09)."""
     setup_policy()
     clerk = personas["township_a_clerk" if region.startswith("510521103") else "township_b_clerk"]
-    household = make_household(clerk, region, others=2)
+    household = make_household(clerk, region, others=2, head=head_name)
     head = household.members.get(relation=Relation.HEAD)
     registry.income_add(
         actor=clerk,

@@ -118,6 +118,33 @@ def test_the_refusal_letter_is_a_pdf_with_reasons_and_remedies(
     assert response.content.startswith(b"%PDF")
 
 
+def test_the_refusal_letter_for_a_resident_with_a_rare_name_character_prints_the_name(
+    personas: dict[str, Any], client_for: Any
+) -> None:
+    """𡘙 (CJK Extension B) is not in Noto Sans SC: the letter draws it from the fallback font, never refuses."""
+    import shutil
+    import subprocess
+
+    from minzheng.cases import services
+
+    case = to_notice_ended(personas, submit(personas, poor_household(personas, head_name="𡘙琳")))
+    services.application_decide(
+        actor=personas["county_approver"], application=case, approve=False, reasons="人均收入高于低保标准。"
+    )
+    response = client_for("township_a_clerk").get(
+        reverse("cases:letter", kwargs={"pk": case.pk, "kind": "refusal"})
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils not installed")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "𡘙琳：" in text.replace(" ", "")
+    fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True)
+    assert b"HanaMinB" in fonts.stdout
+
+
 def test_the_review_page_shows_the_engine_decision(personas: dict[str, Any], client_for: Any) -> None:
     case = to_checked(personas, submit(personas, poor_household(personas)))
     client = client_for("township_a_head")

@@ -402,23 +402,168 @@ def test_qr_matrix_differs_by_url_and_is_stable() -> None:
     assert len(qr_matrix("https://x.cn")) == 21  # short data still gets a full QR code, not a Micro QR
 
 
-def test_rare_characters_the_font_lacks_are_reported_in_order() -> None:
-    assert unprintable_characters("王𪚥明😀𪚥 ") == ["𪚥", "😀"]
+# a private-use code point and an unassigned one in plane 3: no font has them
+PRIVATE_USE = "\ue000"
+UNASSIGNED = "\U00033000"
+
+
+def test_characters_no_font_has_are_reported_in_order_and_rare_name_characters_are_not() -> None:
+    assert unprintable_characters(f"王{PRIVATE_USE}明😀{PRIVATE_USE} {UNASSIGNED}") == [
+        PRIVATE_USE,
+        "😀",
+        UNASSIGNED,
+    ]
     assert unprintable_characters("欧阳秀英 阿不都·热合曼（重度残疾）—") == []
+    # CJK Extension B and beyond (生僻字 of names) print through the fallback font
+    assert unprintable_characters("𡘙琳 𠀀 𪚥 𫠝 𬺰") == []
 
 
-def test_poster_with_a_name_the_font_cannot_print_is_refused_not_misprinted() -> None:
-    poster = replace(POSTER, entries=(PosterEntry(name="王𪚥", members=1, amount=Decimal("420")),))
+def test_poster_with_a_name_no_font_can_print_is_refused_naming_the_character() -> None:
+    poster = replace(POSTER, entries=(PosterEntry(name=f"王{UNASSIGNED}", members=1, amount=Decimal("420")),))
     with pytest.raises(UnprintableCharacters) as raised:
         render_poster(poster)
     assert raised.value.code == "pdf_unprintable_characters"
-    assert raised.value.details == {"characters": ["𪚥"]}
-    assert "𪚥" in str(raised.value.message)
+    assert raised.value.details == {"characters": [UNASSIGNED]}
+    assert UNASSIGNED in str(raised.value.message)
 
 
-def test_letter_with_a_character_the_font_cannot_print_is_refused() -> None:
-    with pytest.raises(UnprintableCharacters):
-        render_letter(replace(LETTERS["approval"], addressee="李𪚥"))
+def test_letter_with_a_private_use_character_is_refused_naming_it() -> None:
+    with pytest.raises(UnprintableCharacters) as raised:
+        render_letter(replace(LETTERS["approval"], addressee=f"𡘙{PRIVATE_USE}"))
+    assert raised.value.details == {"characters": [PRIVATE_USE]}
+
+
+# --- rare name characters (生僻字) -------------------------------------------------------------------------
+
+RARE_NAME = "𡘙琳"  # 𡘙 is U+21619, CJK Extension B: not in Noto Sans SC
+
+
+def _rare_letter(name: str) -> Letter:
+    return replace(
+        LETTERS["approval"],
+        addressee=name,
+        paragraphs=(f"{name}同志：你的最低生活保障申请已经批准。", *LETTERS["approval"].paragraphs[1:]),
+    )
+
+
+def _first_character_image(pdf: Path, folder: Path, text: str) -> Image.Image:
+    """Page 1 at 288 dpi (4 pixels a point), cropped to the first character of the first word starting with
+    `text` (its box from `pdftotext -bbox`, one full-width character a share of the word's width)."""
+    boxes = _run("pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-")
+    word = next(
+        match
+        for match in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', boxes
+        )
+        if match.group(5).startswith(text)
+    )
+    x0, y0, x1, y1 = (float(word.group(i)) for i in range(1, 5))
+    x1 = x0 + (x1 - x0) / len(word.group(5))
+    folder.mkdir(parents=True, exist_ok=True)
+    _run("pdftoppm", "-r", "288", "-png", "-f", "1", "-l", "1", "-singlefile", pdf, folder / "page")
+    with Image.open(folder / "page.png") as page:
+        return page.convert("L").crop((round(x0 * 4), round(y0 * 4), round(x1 * 4), round(y1 * 4)))
+
+
+def _shape(image: Image.Image) -> list[int]:
+    """The ink of a glyph image, cropped to its ink and scaled to 24×24: 1 for dark, 0 for light."""
+    bbox = image.point(lambda v: 255 if v < 160 else 0).getbbox()
+    assert bbox is not None, "the glyph is blank"
+    small = image.crop(bbox).resize((24, 24), Image.Resampling.BILINEAR)
+    return [1 if small.getpixel((x, y)) < 160 else 0 for y in range(24) for x in range(24)]  # type: ignore[operator]
+
+
+def _reference_shape(char: str) -> list[int]:
+    """`char` drawn by FreeType (Pillow) straight from HanaMinB.ttf, independently of fpdf2 and poppler."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(render.FONT_DIR / "HanaMinB.ttf"), 160)
+    image = Image.new("L", (220, 220), 255)
+    ImageDraw.Draw(image).text((20, 20), char, font=font, fill=0)
+    return _shape(image)
+
+
+def _agreement(a: list[int], b: list[int]) -> float:
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+
+
+@pytest.fixture(scope="module")
+def rare_letter_pdf(poppler: None, tmp_path_factory: pytest.TempPathFactory, artifacts_dir: str) -> Path:
+    path = tmp_path_factory.mktemp("rare") / "letter-rare-name.pdf"
+    with translation.override("zh-hans"):
+        path.write_bytes(render_letter(_rare_letter(RARE_NAME)))
+    _save_page_one(path, artifacts_dir, "pdf-letter-rare-name")
+    return path
+
+
+def test_a_letter_for_a_resident_with_a_rare_character_prints_the_name_in_its_text(
+    rare_letter_pdf: Path,
+) -> None:
+    text = _compact(_text(rare_letter_pdf))
+    assert f"{RARE_NAME}：" in text and f"{RARE_NAME}同志：你的最低生活保障申请已经批准。" in text
+
+
+def test_the_rare_character_comes_from_hanaminb_embedded_as_a_subset_beside_noto(
+    rare_letter_pdf: Path,
+) -> None:
+    fonts = _fonts(rare_letter_pdf)
+    assert {name.split("+")[-1] for name, _emb, _sub in fonts} == {"NotoSansSC", "NotoSansSCBold", "HanaMinB"}
+    assert all((emb, sub) == ("yes", "yes") for _name, emb, sub in fonts), fonts
+    # subset: a few kilobytes more than the same letter for an ordinary name, never the 30 MB font
+    plain = render_letter(_rare_letter("张琳"))
+    assert rare_letter_pdf.stat().st_size < len(plain) + 20_000
+
+
+def test_the_rare_character_is_drawn_as_its_own_glyph_not_blank_nor_a_missing_glyph_box(
+    rare_letter_pdf: Path, tmp_path: Path
+) -> None:
+    """The page as a person sees it: the addressee's first character has ink, and its shape matches 𡘙 drawn by
+    FreeType from the font file far better than another rare character (a .notdef box, blank or a wrong glyph
+    would not)."""
+    other = tmp_path / "other.pdf"
+    other.write_bytes(render_letter(_rare_letter("𠀀琳")))
+    printed = _shape(_first_character_image(rare_letter_pdf, tmp_path / "rare", RARE_NAME))
+    printed_other = _shape(_first_character_image(other, tmp_path / "other", "𠀀琳"))
+    reference, reference_other = _reference_shape("𡘙"), _reference_shape("𠀀")
+    assert sum(printed) > 24 * 24 * 0.1  # has ink
+    assert printed != printed_other  # two different characters are not the same box
+    assert _agreement(printed, reference) > 0.85
+    assert _agreement(printed, reference) > _agreement(printed, reference_other) + 0.1
+    assert _agreement(printed_other, reference_other) > _agreement(printed_other, reference) + 0.1
+
+
+def test_a_poster_uses_the_fallback_font_only_for_the_rare_name_and_stays_small(
+    poppler: None, tmp_path: Path
+) -> None:
+    entries = (PosterEntry(name=RARE_NAME, members=2, amount=Decimal("840")), *POSTER.entries[:5])
+    plain, rare = tmp_path / "plain.pdf", tmp_path / "rare.pdf"
+    plain.write_bytes(render_poster(replace(POSTER, entries=POSTER.entries[:6])))
+    rare.write_bytes(render_poster(replace(POSTER, entries=entries)))
+    assert {name.split("+")[-1] for name, _e, _s in _fonts(plain)} == {"NotoSansSC", "NotoSansSCBold"}
+    assert {name.split("+")[-1] for name, _e, _s in _fonts(rare)} == {
+        "NotoSansSC",
+        "NotoSansSCBold",
+        "HanaMinB",
+    }
+    assert rare.stat().st_size < plain.stat().st_size + 20_000
+    lines = _text(rare, layout=True).splitlines()
+    assert next(line for line in lines if RARE_NAME in line).split()[:4] == ["1", RARE_NAME, "2", "840.00"]
+
+
+def test_a_report_with_a_rare_character_prints_it_with_the_fallback_font(
+    poppler: None, tmp_path: Path
+) -> None:
+    sheet = render.ReportSheet(
+        title="特困人员供养情况统计表",
+        subtitle="填报单位：𡘙村",
+        groups=(("特困人员", ("人数",)),),
+        rows=(("集中供养", ("1",)), ("合计", ("1",))),
+        footer="填表人：𡘙琳",
+    )
+    path = tmp_path / "form.pdf"
+    path.write_bytes(render.render_report(sheet))
+    assert "填报单位：𡘙村" in _compact(_text(path)) and "填表人：𡘙琳" in _compact(_text(path))
+    assert "HanaMinB" in {name.split("+")[-1] for name, _e, _s in _fonts(path)}
 
 
 def test_every_fixed_string_of_the_layout_is_in_the_font() -> None:

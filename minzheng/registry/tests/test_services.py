@@ -356,6 +356,36 @@ def test_a_person_with_control_or_bidirectional_characters_is_refused(
     assert Household.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "𡘙琳",  # CJK Extension B (U+21619)
+        "𠀀明",  # Extension B, its first character
+        "李𪜀",  # Extension C (U+2A700)
+        "王𫝀",  # Extension D (U+2B740)
+        "张𫠠",  # Extension E (U+2B820)
+        "陈𬺰",  # Extension F (U+2CEB0)
+    ],
+)
+def test_a_name_with_rare_characters_beyond_the_basic_plane_is_kept_whole_and_found(
+    personas: dict[str, Any], name: str
+) -> None:
+    clerk = personas["township_a_clerk"]
+    household = make_household(clerk, VILLAGE_A1, head=name)
+    head = Member.objects.get(pk=household.members.get(relation=Relation.HEAD).pk)
+    assert head.name == name
+    assert list(member_search(user=clerk, query=name)) == [head]
+
+
+def test_a_rare_name_with_a_bidirectional_override_is_still_refused(personas: dict[str, Any]) -> None:
+    head = member_data("𡘙\u202e琳", Relation.HEAD, date(1970, 1, 15))
+    with pytest.raises(MemberValidationFailed, match="U\\+202E") as caught:
+        services.household_create(
+            actor=personas["township_a_clerk"], data=HouseholdData(VILLAGE_A1, "地址", "rural"), head=head
+        )
+    assert "name" in caught.value.fields
+
+
 @pytest.mark.parametrize("key", ["address", "account_holder", "bank_name"])
 def test_a_household_text_with_an_override_is_refused(personas: dict[str, Any], key: str) -> None:
     household = make_household(personas["township_a_clerk"], VILLAGE_A1)
