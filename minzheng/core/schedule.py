@@ -13,7 +13,7 @@ import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minzheng.core.jobs import worker_gone, worker_id
 from minzheng.core.models import ScheduledRun
+from minzheng.core.months import next_month
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +33,15 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 2
 
 
-def _monthly_scan(now: datetime) -> dict[str, Any]:
-    # exactly what `minzheng benefits scan` does when typed on the day
-    from minzheng.benefits.services import monthly_scan, next_month
+def _monthly_scan(now: datetime, period: str) -> dict[str, Any]:
+    # what `minzheng benefits scan` does when typed on the 1st (a late run scans what the 1st would have)
+    from minzheng.benefits.services import monthly_scan
 
-    month = next_month(timezone.localtime(now).date())
+    month = next_month(date.fromisoformat(f"{period}-01"))
     return {"month": f"{month:%Y-%m}", **monthly_scan(month=month)}
 
 
-def _audit_checkpoint(now: datetime) -> dict[str, Any]:
+def _audit_checkpoint(now: datetime, period: str) -> dict[str, Any]:
     # what `minzheng audit checkpoint --output FILE` does: one signed chain head a line, appended
     from minzheng.audit.services import audit_checkpoint
 
@@ -52,7 +53,7 @@ def _audit_checkpoint(now: datetime) -> dict[str, Any]:
     return {"line": line, "file": str(path)}
 
 
-def _nightly_backup(now: datetime) -> dict[str, Any]:
+def _nightly_backup(now: datetime, period: str) -> dict[str, Any]:
     """The hook for the nightly backup: runs `minzheng backup DESTINATION` (the command is built separately)."""
     from django.core.management import call_command
 
@@ -66,7 +67,7 @@ class Scheduled:
     name: str
     label: Promise
     at: Callable[[], time]
-    run: Callable[[datetime], dict[str, Any]]
+    run: Callable[[datetime, str], dict[str, Any]]
     monthly: bool = False
     enabled: Callable[[], bool] = field(default=lambda: True)
 
@@ -157,7 +158,7 @@ def schedule_tick(*, now: datetime | None = None, worker: str | None = None) -> 
         if run is None:
             continue
         try:
-            result = entry.run(now)
+            result = entry.run(now, run.period)
         except Exception as exc:
             logger.exception("scheduled %s %s failed", entry.name, run.period)
             ScheduledRun.objects.filter(pk=run.pk).update(
