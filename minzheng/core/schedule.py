@@ -171,3 +171,17 @@ def schedule_tick(*, now: datetime | None = None, worker: str | None = None) -> 
         run.refresh_from_db()
         made.append(run)
     return made
+
+
+def schedule_rows() -> list[dict[str, Any]]:
+    """The schedule as the status page shows it: what, when, and whether it is on."""
+    return [
+        {
+            "name": entry.name,
+            "label": entry.label,
+            "when": (_("每月 1 日 %(t)s") if entry.monthly else _("每天 %(t)s"))
+            % {"t": f"{entry.at():%H:%M}"},
+            "enabled": entry.enabled(),
+        }
+        for entry in SCHEDULE
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 
 from minzheng.core.models import ScheduledRun
 from minzheng.core.schedule import schedule_tick
@@ -103,3 +104,17 @@ def test_the_nightly_backup_runs_only_when_a_destination_is_set(
     # recorded either way: done once `minzheng backup` exists, failed with the reason until then
     assert backup.status in {ScheduledRun.Status.DONE, ScheduledRun.Status.FAILED}
     assert backup.status == ScheduledRun.Status.DONE or backup.error
+
+
+def test_the_county_administrator_sees_the_schedule_and_its_runs_in_a_fixed_number_of_queries(
+    personas: dict[str, Any], client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    schedule_tick(now=at(12, 1, 3), worker="w:1")
+    client = client_for("county_admin")
+    client.get(reverse("core:worker"))  # warm the session
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("core:worker")).content.decode()
+
+    assert "2026-12" in page and "2026-12-01" in page and "已完成" in page
+    assert "每月 1 日 02:00" in page and "未设置(未启用)" in page  # the backup has no destination yet
