@@ -20,10 +20,11 @@ logger = logging.getLogger(__name__)
 
 
 class _QuietBatchEnd(logging.Filter):
-    """Each round drains the queue in batch mode; its "no more tasks" line would fill the log every few seconds."""
+    """Each round drains the queue in batch mode; its start and "no more tasks" lines would fill the log every few
+    seconds (the worker says once that it started)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("No more tasks to run")
+        return not record.getMessage().startswith(("No more tasks to run", "Starting worker"))
 
 
 class ScheduledWorker(db_worker.Worker):
@@ -63,4 +64,8 @@ class Command(db_worker.Command):
             excluded_queue_names=[],
         )
         worker.configure_signals()
+        self.stdout.write(
+            _("后台任务进程已启动(每 %(s)s 秒查看一次任务和定时任务)") % {"s": f"{options['interval']:g}"}
+        )
+        self.stdout.flush()
         worker.run()
