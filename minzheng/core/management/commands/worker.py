@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import logging
 import time
+from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import CommandParser
 from django.db import close_old_connections
 from django.utils.translation import gettext as _
 from django_tasks_db.management.commands import db_worker
@@ -46,7 +46,7 @@ class ScheduledWorker(db_worker.Worker):
 class Command(db_worker.Command):
     help = _("后台任务进程：执行排队的任务、回收进程已停止的任务、按时运行定时任务(每月检查、每日审计检查点)")
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         super().add_arguments(parser)
         parser.set_defaults(interval=settings.MINZHENG_WORKER_INTERVAL, reload=False)
 
