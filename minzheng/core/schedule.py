@@ -114,6 +114,10 @@ def due_period(entry: Scheduled, now: datetime) -> str:
 
 
 def _claim(name: str, period: str, *, worker: str, now: datetime) -> ScheduledRun | None:
+    # a read first: the worker asks every few seconds, and on SQLite even a refused insert takes the write lock
+    seen = ScheduledRun.objects.filter(task=name, period=period).values_list("status", "attempts").first()
+    if seen is not None and (seen[0] != ScheduledRun.Status.FAILED or seen[1] >= MAX_ATTEMPTS):
+        return None
     try:
         with transaction.atomic():
             return ScheduledRun.objects.create(

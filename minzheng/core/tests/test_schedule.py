@@ -9,6 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minzheng.core.models import ScheduledRun
@@ -118,3 +120,12 @@ def test_the_county_administrator_sees_the_schedule_and_its_runs_in_a_fixed_numb
 
     assert "2026-12" in page and "2026-12-01" in page and "已完成" in page
     assert "每月 1 日 02:00" in page and "未设置(未启用)" in page  # the backup has no destination yet
+
+
+def test_a_round_with_nothing_due_only_reads(personas: dict[str, Any]) -> None:
+    """The worker asks every few seconds: on SQLite a write, even a refused one, would take the single write lock."""
+    schedule_tick(now=at(12, 1, 3), worker="w:1")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert schedule_tick(now=at(12, 1, 3, 5), worker="w:1") == []
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
