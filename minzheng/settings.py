@@ -240,6 +240,8 @@ MINZHENG_DEFAULT_SITE_NAME = _("民政业务系统")
 # The background worker (`minzheng serve` starts it; `minzheng worker` alone elsewhere). It looks for queued jobs
 # and due scheduled runs every MINZHENG_WORKER_INTERVAL seconds: a few small queries, light on SQLite's one writer.
 MINZHENG_WORKER_INTERVAL = env_int("MINZHENG_WORKER_INTERVAL", 5, minimum=1)
+# `minzheng serve` restarts a dead worker after this many seconds, doubling (up to a minute) while it keeps dying.
+MINZHENG_WORKER_RESTART_DELAY = env_int("MINZHENG_WORKER_RESTART_DELAY", 1, minimum=1)
 # A running job that has shown no sign of life (heartbeat) for this long is taken to be dead: it is marked failed,
 # or queued once more when that is safe (a roster build). A job on this machine whose process is gone is reaped at once.
 MINZHENG_JOB_STALE_SECONDS = env_int("MINZHENG_JOB_STALE_SECONDS", 300, minimum=10)

@@ -9,6 +9,7 @@ import time
 from argparse import SUPPRESS
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
@@ -38,14 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help=_("gunicorn 进程数"))
         parser.add_argument("--no-worker", action="store_true", help=_("不启动后台任务进程"))
         # for tests and unusual sites: the commands that stand in for the worker and the web server
-        parser.add_argument(
-            "--worker-command", default=os.environ.get("MINZHENG_WORKER_COMMAND", ""), help=SUPPRESS
-        )
+        parser.add_argument("--worker-command", default="", help=SUPPRESS)
         parser.add_argument("--web-command", default="", help=SUPPRESS)
         parser.add_argument(
             "--restart-delay",
             type=float,
-            default=float(os.environ.get("MINZHENG_WORKER_RESTART_DELAY", "1")),
+            default=float(settings.MINZHENG_WORKER_RESTART_DELAY),
             help=SUPPRESS,
         )
 
@@ -109,7 +108,7 @@ class Command(BaseCommand):
             self.stderr.write(
                 _("网站进程(gunicorn)已退出(代码 %(code)s)，minzheng 停止") % {"code": web.returncode}
             )
-            sys.exit(web.returncode or 1)
+            sys.exit(web.returncode if web.returncode and web.returncode > 0 else 1)
 
 
 class _Supervised:
