@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -42,6 +43,16 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
     return value
+
+
+def env_time(name: str, default: str) -> time:
+    """A time of day, HH:MM (24-hour)."""
+    raw = os.environ.get(name) or default
+    try:
+        hours, minutes = (int(part) for part in raw.strip().split(":"))
+        return time(hours, minutes)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a time of day HH:MM, got {raw!r}") from exc
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

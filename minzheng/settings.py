@@ -16,6 +16,7 @@ from minzheng.env import (
     env_list,
     env_networks,
     env_str,
+    env_time,
     secret_key,
     sqlite_settings,
 )
@@ -235,3 +236,23 @@ MINZHENG_AUDIT_KEY = env_str("MINZHENG_AUDIT_KEY", "")
 # The site's name as shown in the header; a county can set its own.
 MINZHENG_SITE_NAME = env_str("MINZHENG_SITE_NAME", "")
 MINZHENG_DEFAULT_SITE_NAME = _("民政业务系统")
+
+# The background worker (`minzheng serve` starts it; `minzheng worker` alone elsewhere). It looks for queued jobs
+# and due scheduled runs every MINZHENG_WORKER_INTERVAL seconds: a few small queries, light on SQLite's one writer.
+MINZHENG_WORKER_INTERVAL = env_int("MINZHENG_WORKER_INTERVAL", 5, minimum=1)
+# `minzheng serve` restarts a dead worker after this many seconds, doubling (up to a minute) while it keeps dying.
+MINZHENG_WORKER_RESTART_DELAY = env_int("MINZHENG_WORKER_RESTART_DELAY", 1, minimum=1)
+# A running job that has shown no sign of life (heartbeat) for this long is taken to be dead: it is marked failed,
+# or queued once more when that is safe (a roster build). A job on this machine whose process is gone is reaped at once.
+MINZHENG_JOB_STALE_SECONDS = env_int("MINZHENG_JOB_STALE_SECONDS", 300, minimum=10)
+# The schedule, in the office's time (HH:MM). The monthly scan runs on the 1st, the audit checkpoint every day (into
+# var/audit-checkpoints.txt); a run missed while the worker was down runs when it comes back, never twice a period.
+MINZHENG_SCAN_TIME = env_time("MINZHENG_SCAN_TIME", "02:00")
+MINZHENG_CHECKPOINT_TIME = env_time("MINZHENG_CHECKPOINT_TIME", "01:00")
+MINZHENG_CHECKPOINT_FILE = Path(
+    env_str("MINZHENG_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.txt"))
+).resolve()
+# The nightly backup's hook: empty = off. When set, the schedule runs `minzheng backup DESTINATION` at
+# MINZHENG_BACKUP_TIME each night (the command itself is built separately).
+MINZHENG_BACKUP_DESTINATION = env_str("MINZHENG_BACKUP_DESTINATION", "")
+MINZHENG_BACKUP_TIME = env_time("MINZHENG_BACKUP_TIME", "03:00")

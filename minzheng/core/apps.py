@@ -20,3 +20,12 @@ class CoreConfig(AppConfig):
                 order=80,
             )
         )
+        register_section(
+            Section(
+                key="worker",
+                label=_("后台任务"),
+                url_name="core:worker",
+                capability=Capability.MANAGE_USERS,
+                order=95,
+            )
+        )

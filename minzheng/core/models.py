@@ -75,6 +75,10 @@ class Job(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: host:pid of the worker running it and its last sign of life: a job whose worker is gone is reaped
+    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("后台任务")
@@ -82,3 +86,35 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} {self.kind} {self.status}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled task for one period (a month, a day): the unique row is the claim, so a period runs
+    once however many workers there are and however often they restart."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    task = models.CharField(_("任务"), max_length=40)
+    period = models.CharField(_("期间"), max_length=10)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    worker = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(_("开始时间"))
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+        verbose_name_plural = _("定时任务记录")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "period"], name="scheduled_run_once_per_period")
+        ]
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.period} {self.status}"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("calendar/years/add", views.calendar_year_add, name="calendar_year_add"),
     path("calendar/<int:year>/", views.calendar_year, name="calendar_year"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
+    path("worker/", views.worker_status, name="worker"),
 ]

@@ -15,8 +15,9 @@ from minzheng.core.decorators import capability_required
 from minzheng.core.errors import DomainError
 from minzheng.core.forms import CalendarDayForm, CalendarDayRemoveForm, CalendarYearForm, DeadlineForm
 from minzheng.core.jobs import job_get_for
-from minzheng.core.models import CalendarDay, CalendarYear, Job
+from minzheng.core.models import CalendarDay, CalendarYear, Job, ScheduledRun
 from minzheng.core.navigation import home_panels, todos_for
+from minzheng.core.schedule import LABELS, schedule_rows
 from minzheng.core.workdays import load_calendar, weekends_only
 
 
@@ -161,3 +162,15 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, template, {"job": job, "running": job.status in {Job.Status.QUEUED, Job.Status.RUNNING}}
     )
+
+
+@require_GET
+# the county administrator's (the one who runs the site): the same capability as user management
+@capability_required(Capability.MANAGE_USERS)
+def worker_status(request: HttpRequest) -> HttpResponse:
+    """The background worker at a glance: the schedule, its recent runs and the jobs that ran or failed lately."""
+    runs = list(ScheduledRun.objects.order_by("-started_at")[:100])
+    for run in runs:
+        run.task_label = LABELS.get(run.task, run.task)  # type: ignore[attr-defined]
+    jobs = Job.objects.select_related("created_by").order_by("-created_at")[:50]
+    return render(request, "core/worker.html", {"schedule": schedule_rows(), "runs": runs, "jobs": jobs})

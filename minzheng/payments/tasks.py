@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from minzheng.core.jobs import job_run
+from minzheng.core.jobs import job_recovery, job_run
 from minzheng.core.models import Job
 from minzheng.payments import bankfiles, services
-from minzheng.payments.models import BankTemplate, PayCycle
+from minzheng.payments.models import BankTemplate, CycleState, PayCycle
 
 
 def _build(job: Job, progress: Any) -> dict[str, Any]:
@@ -40,6 +40,17 @@ def _export(job: Job, progress: Any) -> dict[str, Any]:
         "summary": _("银行文件已生成：%(n)s 笔，合计 %(t)s 元") % {"n": record.row_count, "t": record.total},
         "return_url": reverse("payments:cycle", args=[cycle.pk]),
     }
+
+
+def _release_cycle(job: Job) -> None:
+    """A dead build lets its cycle go: the page (or the retry) can generate it again at once."""
+    PayCycle.objects.filter(pk=job.params.get("cycle"), state=CycleState.BUILDING).update(
+        builder="", heartbeat_at=None
+    )
+
+
+# a roster build is idempotent (it clears what a dead build left and starts over): safe to retry once
+job_recovery("payments.build", release=_release_cycle, retry=build_cycle_task)
 
 
 @task()

@@ -7,6 +7,7 @@ register(
     # a job is its creator's alone (tested in cases/tests/test_batch.py); a missing one is 404 for every role
     RouteCase("core:job", LOGGED_IN, extra_kwargs={"pk": 999999}, ok_status=(404,)),
     RouteCase("core:calendar", Capability.VIEW_CALENDAR),
+    RouteCase("core:worker", Capability.MANAGE_USERS),
     RouteCase(
         "core:calendar_year_add",
         Capability.EDIT_CALENDAR,

@@ -1,9 +1,10 @@
+from datetime import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from minzheng.env import database_from_url, env_bool, env_int, secret_key
+from minzheng.env import database_from_url, env_bool, env_int, env_time, secret_key
 
 
 def test_postgres_url(tmp_path: Path) -> None:
@@ -53,3 +54,17 @@ def test_secret_key_is_generated_once(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("MINZHENG_SECRET_KEY", "short")
     with pytest.raises(ImproperlyConfigured):
         secret_key(tmp_path)
+
+
+@pytest.mark.parametrize("raw", ["25:00", "2am", "02:00:00", "12"])
+def test_a_schedule_time_that_is_not_hh_mm_fails_loudly(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINZHENG_SCAN_TIME", raw)
+    with pytest.raises(ImproperlyConfigured, match="HH:MM"):
+        env_time("MINZHENG_SCAN_TIME", "02:00")
+
+
+def test_a_schedule_time_reads_as_a_time_of_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINZHENG_SCAN_TIME", "23:30")
+    assert env_time("MINZHENG_SCAN_TIME", "02:00") == time(23, 30)
+    monkeypatch.delenv("MINZHENG_SCAN_TIME")
+    assert env_time("MINZHENG_SCAN_TIME", "02:00") == time(2, 0)
