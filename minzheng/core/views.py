@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+import json
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -170,7 +172,23 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 def worker_status(request: HttpRequest) -> HttpResponse:
     """The background worker at a glance: the schedule, its recent runs and the jobs that ran or failed lately."""
     runs = list(ScheduledRun.objects.order_by("-started_at")[:100])
+    labels = {
+        "month": _("月份"),
+        "adjusted": _("年龄段调整"),
+        "rechecks": _("复核提示"),
+        "reviews": _("到期复核"),
+        "seq": _("审计事件序号"),
+        "file": _("文件"),
+    }
     for run in runs:
         run.task_label = LABELS.get(run.task, run.task)  # type: ignore[attr-defined]
+        # the result as a clerk reads it: the known figures by name (the checkpoint's signed line stays in its file)
+        result = run.result if isinstance(run.result, dict) else {}
+        if "line" in result and "seq" not in result:
+            with contextlib.suppress(TypeError, ValueError, AttributeError):
+                result = {**result, "seq": json.loads(result["line"]).get("seq")}
+        run.summary = [  # type: ignore[attr-defined]
+            (label, result[key]) for key, label in labels.items() if result.get(key) not in (None, "")
+        ]
     jobs = Job.objects.select_related("created_by").order_by("-created_at")[:50]
     return render(request, "core/worker.html", {"schedule": schedule_rows(), "runs": runs, "jobs": jobs})

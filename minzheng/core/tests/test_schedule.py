@@ -120,6 +120,8 @@ def test_the_county_administrator_sees_the_schedule_and_its_runs_in_a_fixed_numb
 
     assert "2026-12" in page and "2026-12-01" in page and "已完成" in page
     assert "每月 1 日 02:00" in page and "未设置(未启用)" in page  # the backup has no destination yet
+    # results read as named figures, not a Python dict
+    assert "月份：" in page and "审计事件序号：" in page and "{&#x27;" not in page and "{'" not in page
 
 
 def test_a_round_with_nothing_due_only_reads(personas: dict[str, Any]) -> None:
