@@ -246,7 +246,8 @@ def test_rotation_keeps_the_newest_archives_and_leaves_other_files_alone(
     assert made[2].removed == [made[0].path]
     assert (tmp_path / "nightly" / "README.txt").exists()
     event = AuditEvent.objects.filter(event_code=BACKUP_CREATED).order_by("-seq").first()
-    assert event is not None and event.new_values["sha256"] == made[2].sha256
+    assert event is not None and event.new_values is not None
+    assert event.new_values["sha256"] == made[2].sha256
 
 
 @pytest.mark.django_db
