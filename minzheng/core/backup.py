@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -333,7 +334,7 @@ def _unpack(archive: Path, staging: Path) -> dict[str, Any]:
                 if digest.hexdigest() != spec.get("sha256") or size != spec.get("size"):
                     raise _corrupt(_("%(name)s 的校验值不符") % {"name": member.name})
                 seen.add(member.name)
-    except (tarfile.TarError, EOFError, OSError) as exc:
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
         if isinstance(exc, BackupError):  # pragma: no cover - BackupError is not an OSError
             raise
         raise _corrupt(str(exc)) from None
