@@ -233,6 +233,11 @@ MINZHENG_ELSEWHERE_HITS_PER_DAY = env_int("MINZHENG_ELSEWHERE_HITS_PER_DAY", 20,
 # Keep a copy elsewhere: without it `minzheng audit verify` checks only the events written before keying began.
 MINZHENG_AUDIT_KEY = env_str("MINZHENG_AUDIT_KEY", "")
 
+# The nightly backup (`minzheng backup`): the folder the archives go to (unset: no nightly backup) and how many of
+# the newest archives are kept there (older ones are removed after each successful backup).
+MINZHENG_BACKUP_DIR = env_str("MINZHENG_BACKUP_DIR", "")
+MINZHENG_BACKUP_KEEP = env_int("MINZHENG_BACKUP_KEEP", 7, minimum=1)
+
 # The site's name as shown in the header; a county can set its own.
 MINZHENG_SITE_NAME = env_str("MINZHENG_SITE_NAME", "")
 MINZHENG_DEFAULT_SITE_NAME = _("民政业务系统")
