@@ -257,7 +257,5 @@ MINZHENG_CHECKPOINT_TIME = env_time("MINZHENG_CHECKPOINT_TIME", "01:00")
 MINZHENG_CHECKPOINT_FILE = Path(
     env_str("MINZHENG_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.txt"))
 ).resolve()
-# The nightly backup's hook: empty = off. When set, the schedule runs `minzheng backup DESTINATION` at
-# MINZHENG_BACKUP_TIME each night (the command itself is built separately).
-MINZHENG_BACKUP_DESTINATION = env_str("MINZHENG_BACKUP_DESTINATION", "")
+# The nightly backup (into MINZHENG_BACKUP_DIR above; off while it is empty) runs at this time.
 MINZHENG_BACKUP_TIME = env_time("MINZHENG_BACKUP_TIME", "03:00")

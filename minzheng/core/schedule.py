@@ -9,7 +9,6 @@ failed, is tried once more.
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,12 +53,11 @@ def _audit_checkpoint(now: datetime, period: str) -> dict[str, Any]:
 
 
 def _nightly_backup(now: datetime, period: str) -> dict[str, Any]:
-    """The hook for the nightly backup: runs `minzheng backup DESTINATION` (the command is built separately)."""
-    from django.core.management import call_command
+    """The nightly backup into MINZHENG_BACKUP_DIR, keeping MINZHENG_BACKUP_KEEP archives (core.backup)."""
+    from minzheng.core.backup import backup_create
 
-    out = io.StringIO()
-    call_command("backup", settings.MINZHENG_BACKUP_DESTINATION, stdout=out)
-    return {"output": out.getvalue()[-2000:]}
+    made = backup_create(now=now)
+    return {"file": str(made.path), "removed": len(made.removed)}
 
 
 @dataclass(frozen=True)
@@ -91,7 +89,7 @@ SCHEDULE: tuple[Scheduled, ...] = (
         _("每晚备份"),
         at=lambda: settings.MINZHENG_BACKUP_TIME,
         run=_nightly_backup,
-        enabled=lambda: bool(settings.MINZHENG_BACKUP_DESTINATION),
+        enabled=lambda: bool(settings.MINZHENG_BACKUP_DIR),
     ),
 )
 

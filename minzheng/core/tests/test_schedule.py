@@ -29,7 +29,7 @@ def at(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> da
 def schedule_settings(settings: Any, tmp_path: Path) -> Path:
     settings.MINZHENG_SCAN_TIME = time(2, 0)
     settings.MINZHENG_CHECKPOINT_TIME = time(1, 0)
-    settings.MINZHENG_BACKUP_DESTINATION = ""
+    settings.MINZHENG_BACKUP_DIR = ""
     settings.MINZHENG_CHECKPOINT_FILE = tmp_path / "checkpoints.txt"
     return settings.MINZHENG_CHECKPOINT_FILE
 
@@ -94,18 +94,18 @@ def test_a_run_whose_worker_died_is_marked_failed_and_run_once_more(personas: di
 
 
 def test_the_nightly_backup_runs_only_when_a_destination_is_set(
-    personas: dict[str, Any], settings: Any
+    personas: dict[str, Any], settings: Any, tmp_path: Any
 ) -> None:
     assert ran(schedule_tick(now=at(12, 2, 4), worker="w:1"), "backup.nightly") == []
 
-    settings.MINZHENG_BACKUP_DESTINATION = "/nonexistent/backups"
+    settings.MINZHENG_BACKUP_DIR = str(tmp_path / "nightly")
     runs = schedule_tick(now=at(12, 3, 4), worker="w:1")
 
     assert ran(runs, "backup.nightly") == ["2026-12-03"]
     backup = ScheduledRun.objects.get(task="backup.nightly")
-    # recorded either way: done once `minzheng backup` exists, failed with the reason until then
-    assert backup.status in {ScheduledRun.Status.DONE, ScheduledRun.Status.FAILED}
-    assert backup.status == ScheduledRun.Status.DONE or backup.error
+    assert backup.status == ScheduledRun.Status.DONE, backup.error
+    archives = list((tmp_path / "nightly").glob("minzheng-backup-*.tar.gz"))
+    assert len(archives) == 1 and backup.result["file"] == str(archives[0])
 
 
 def test_the_county_administrator_sees_the_schedule_and_its_runs_in_a_fixed_number_of_queries(
