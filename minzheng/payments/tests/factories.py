@@ -51,6 +51,18 @@ def approved_dibao(
     return Benefit.objects.get(application=case)
 
 
+def approved_temporary(personas: dict[str, Any], *, account: str | None = None) -> Benefit:
+    """An 急难型临时救助 grant for a fire (3000 asked), decided on 2025-03-20: a one-off paid from April."""
+    household = poor_household(personas, VILLAGE_A1)
+    set_account(personas, household, account if account is not None else account_number())
+    request = {"kind": "emergency", "cause": "火灾", "amount_requested": "3000", "forms": ["cash"]}
+    case = to_notice_ended(personas, submit(personas, household, program="temporary", request_data=request))
+    cases.application_decide(
+        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
+    )
+    return Benefit.objects.get(application=case)
+
+
 def approved_cycle(
     personas: dict[str, Any], month: date, *, region: str = TOWNSHIP_A, programs: tuple[str, ...] = ("dibao",)
 ) -> PayCycle:

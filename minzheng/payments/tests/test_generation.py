@@ -17,7 +17,13 @@ from minzheng.core.errors import ConflictError, PermissionDeniedError
 from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, TOWNSHIP_B
 from minzheng.payments import services
 from minzheng.payments.models import CycleState, PayCycle, RosterLine
-from minzheng.payments.tests.factories import approved_cycle, approved_dibao, bank_result, set_account
+from minzheng.payments.tests.factories import (
+    approved_cycle,
+    approved_dibao,
+    approved_temporary,
+    bank_result,
+    set_account,
+)
 from minzheng.policy.services import policy_version_create
 from minzheng.registry import services as registry
 
@@ -359,32 +365,11 @@ def test_quarterly_programs_are_paid_for_three_months_from_a_quarters_first_mont
 def test_a_one_off_grant_is_paid_once_even_when_approved_after_its_months_roster(
     personas: dict[str, Any],
 ) -> None:
-    from minzheng.cases import services as cases
-    from minzheng.cases.tests.factories import poor_household, submit, to_notice_ended
 
     approved_dibao(personas)
     generate(personas, date(2025, 3, 1), programs=["dibao", "temporary"])
     generate(personas, date(2025, 4, 1), programs=["dibao", "temporary"])  # made before the grant was decided
-    household = poor_household(personas)
-    set_account(personas, household, "6228480402564890034")
-    case = to_notice_ended(
-        personas,
-        submit(
-            personas,
-            household,
-            program="temporary",
-            request_data={
-                "kind": "emergency",
-                "cause": "火灾",
-                "amount_requested": "3000",
-                "forms": ["cash"],
-            },
-        ),
-    )
-    cases.application_decide(
-        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
-    )
-    grant = Benefit.objects.get(application=case)
+    grant = approved_temporary(personas, account="6228480402564890034")
     assert grant.period == "one_off" and grant.first_month == date(2025, 4, 1)
     may = generate(personas, date(2025, 5, 1), programs=["dibao", "temporary"])
     assert line_of(may, grant).amount == grant.amount > 0

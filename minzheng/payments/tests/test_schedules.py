@@ -20,7 +20,7 @@ from minzheng.core.testing.personas import COUNTY, TOWNSHIP_A, VILLAGE_A1
 from minzheng.payments import services
 from minzheng.payments.checks import run_checks
 from minzheng.payments.models import PayCycle, RosterLine
-from minzheng.payments.tests.factories import account_number, approved_cycle, set_account
+from minzheng.payments.tests.factories import account_number, approved_cycle, approved_temporary, set_account
 from minzheng.policy.services import policy_version_create
 from minzheng.regions.models import Region
 from minzheng.reports.indicators import in_force
@@ -177,26 +177,7 @@ def test_a_family_with_a_recurring_allowance_cannot_apply_again(personas: dict[s
 
 
 def _grant(personas: dict[str, Any]) -> Benefit:
-    household = poor_household(personas)
-    set_account(personas, household, account_number())
-    case = to_notice_ended(
-        personas,
-        submit(
-            personas,
-            household,
-            program="temporary",
-            request_data={
-                "kind": "emergency",
-                "cause": "火灾",
-                "amount_requested": "3000",
-                "forms": ["cash"],
-            },
-        ),
-    )
-    cases.application_decide(
-        actor=personas["county_approver"], application=case, approve=True, today=date(2025, 3, 20)
-    )
-    return Benefit.objects.get(application=case)
+    return approved_temporary(personas)
 
 
 def test_a_one_off_grant_ends_when_the_roster_that_pays_it_is_approved(personas: dict[str, Any]) -> None:
