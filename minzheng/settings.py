@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minzheng.accounts.tokens.ApiTokenMiddleware",
     "minzheng.core.middleware.NoStoreMiddleware",
+    "minzheng.core.middleware.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,9 +147,10 @@ MINZHENG_XLSX_MAX_UNCOMPRESSED_BYTES = (
 )
 MINZHENG_XLSX_MAX_RATIO = env_int("MINZHENG_XLSX_MAX_RATIO", 100, minimum=2)
 
-# Idle sessions expire: the cookie age is renewed on every request, so it measures inactivity.
+# Idle sessions expire: the cookie age is renewed by SessionRefreshMiddleware at most once a minute (not on every
+# request: on SQLite each session write takes the single write lock), so it measures inactivity.
 SESSION_COOKIE_AGE = env_int("MINZHENG_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = env_bool("MINZHENG_SESSION_SAVE_EVERY_REQUEST", False)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
@@ -109,3 +109,29 @@ class DomainErrorMiddleware:
         if isinstance(exception, PermissionDenied):
             return api_error("permission_denied", _("您的角色无权进行此操作。"), 403)
         return None
+
+
+SESSION_REFRESHED_KEY = "_minzheng_refreshed"
+SESSION_REFRESH_SECONDS = 60
+
+
+class SessionRefreshMiddleware:
+    """Idle expiry without a database write per request: the session's expiry (SESSION_COOKIE_AGE, the idle
+    timeout) is pushed forward at most once a minute for a logged-in user, by marking the session modified; the
+    rest of the time the session is only read. On SQLite every write takes the single write lock (issue 17), so
+    SESSION_SAVE_EVERY_REQUEST is off. A session idle past the timeout still expires: its last save set the expiry,
+    and the idle clock is at most a minute generous."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated and not session.is_empty():
+            now = int(timezone.now().timestamp())
+            last = session.get(SESSION_REFRESHED_KEY)
+            if not isinstance(last, int) or now - last > SESSION_REFRESH_SECONDS or now < last:
+                session[SESSION_REFRESHED_KEY] = now  # marks the session modified: SessionMiddleware saves it
+        return response
