@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from minzheng.accounts.roles import Capability
+        from minzheng.core.middleware import stamp_session_refresh
+
+        user_logged_in.connect(stamp_session_refresh, dispatch_uid="minzheng.session_refresh")
         from minzheng.core.navigation import Section, register_section
 
         register_section(

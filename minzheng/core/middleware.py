@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -113,6 +114,13 @@ class DomainErrorMiddleware:
 
 SESSION_REFRESHED_KEY = "_minzheng_refreshed"
 SESSION_REFRESH_SECONDS = 60
+
+
+def stamp_session_refresh(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """At login the session is written anyway: record the refresh there, so the first pages after it write nothing."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_REFRESHED_KEY] = int(timezone.now().timestamp())
 
 
 class SessionRefreshMiddleware:
